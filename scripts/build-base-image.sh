@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the local R base image the tests use in place of rocker/r-ver (no registry is reachable here).
+# It is Debian bookworm's R (4.2.2) with compilers, so that source packages build as they do on rocker.
+# Skips the work when the image already exists.
+set -euo pipefail
+IMAGE="${RDEPLOY_TEST_BASE_IMAGE:-rdeploy-test/r-base:bookworm}"
+if docker image inspect "$IMAGE" >/dev/null 2>&1; then
+  echo "base image $IMAGE already present"; exit 0
+fi
+command -v debootstrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
+ROOTFS="$(mktemp -d /tmp/rdeploy-rootfs.XXXXXX)"
+trap 'rm -rf "$ROOTFS"' EXIT
+PKGS=r-base-core,r-base-dev,r-cran-jsonlite,ca-certificates,passwd
+debootstrap --variant=minbase --include="$PKGS" bookworm "$ROOTFS" http://deb.debian.org/debian >"$ROOTFS.log" 2>&1 \
+  || { tail -20 "$ROOTFS.log"; exit 1; }
+rm -rf "$ROOTFS/var/cache/apt/archives/"*.deb "$ROOTFS/var/lib/apt/lists/"*
+tar -C "$ROOTFS" -c . | docker import --change 'ENV LANG=C.UTF-8' --change 'CMD ["R"]' - "$IMAGE" >/dev/null
+rm -f "$ROOTFS.log"
+echo "built base image $IMAGE"
