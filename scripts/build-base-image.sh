@@ -14,6 +14,11 @@ PKGS=r-base-core,r-base-dev,r-cran-jsonlite,ca-certificates,passwd
 debootstrap --variant=minbase --include="$PKGS" bookworm "$ROOTFS" http://deb.debian.org/debian >"$ROOTFS.log" 2>&1 \
   || { tail -20 "$ROOTFS.log"; exit 1; }
 rm -rf "$ROOTFS/var/cache/apt/archives/"*.deb "$ROOTFS/var/lib/apt/lists/"*
+# The machine's own trust store goes in too: where egress passes a TLS-inspecting proxy, CRAN is
+# only reachable over https with the host's CAs (users' rocker images have their own).
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  cp /etc/ssl/certs/ca-certificates.crt "$ROOTFS/etc/ssl/certs/ca-certificates.crt"
+fi
 tar -C "$ROOTFS" -c . | docker import --change 'ENV LANG=C.UTF-8' --change 'CMD ["R"]' - "$IMAGE" >/dev/null
 rm -f "$ROOTFS.log"
 echo "built base image $IMAGE"
