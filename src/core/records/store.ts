@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import * as path from 'node:path';
+import { AppError } from '../errors';
+import { DEPLOYMENT_NAME, DeploymentRecordSchema, type DeploymentRecord } from './record';
+
+/**
+ * Deployment records on disk: `<root>/.rdeploy/deployments/<name>.json`. Writes are atomic
+ * (temp file in the same directory, fsync, rename) so that a crash mid-write leaves the
+ * previous record whole: the record is what lets `destroy` find what a deploy created.
+ */
+export const RECORDS_DIR = path.join('.rdeploy', 'deployments');
+const TEMP_SUFFIX = '.tmp';
+
+export function recordsDir(root: string): string {
+  return path.join(root, RECORDS_DIR);
+}
+
+/** The record file of `name`; the name is checked so it can never escape the directory. */
+export function recordPath(root: string, name: string): string {
+  if (!DEPLOYMENT_NAME.test(name)) {
+    throw new AppError('usage', `"${name}" is not a valid deployment name: use lower-case letters, digits and "-" (at most 63, starting with a letter or digit).`);
+  }
+  return path.join(recordsDir(root), `${name}.json`);
+}
+
+/**
+ * Last line of defence for "no secret in a record, ever": targets must not put one there, and
+ * this refuses the write if one slipped through. It looks for the shapes secrets have in this
+ * product (SAS/callback signatures, credentials in URLs, key-like field names), nothing more.
+ */
+const SECRET_VALUE = [/[?&](sig|secret|token|code|password|api[-_]?key)=/i, /:\/\/[^/\s:@]+:[^/\s@]+@/, /AccountKey=/i, /-----BEGIN [A-Z ]*PRIVATE KEY-----/];
+const SECRET_KEY = /(password|secret|token|accesskey|account_?key|private_?key|credential)/i;
+
+export function assertNoSecrets(record: DeploymentRecord): void {
+  const visit = (value: unknown, where: string): void => {
+    if (typeof value === 'string') {
+      if (SECRET_VALUE.some((re) => re.test(value))) {
+        throw new AppError('internal', `Refusing to write deployment record "${record.name}": ${where} looks like it holds a secret.`);
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${where}[${i}]`));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '') {
+          throw new AppError('internal', `Refusing to write deployment record "${record.name}": field ${where}.${k} looks like a secret.`);
+        }
+        visit(v, `${where}.${k}`);
+      }
+    }
+  };
+  visit(record, 'record');
+}
+
+/** Writes the record atomically and returns the path written. */
+export async function writeRecord(root: string, record: DeploymentRecord): Promise<string> {
+  const file = recordPath(root, record.name);
+  const valid = DeploymentRecordSchema.parse(record);
+  assertNoSecrets(valid);
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true });
+  const temp = path.join(dir, `.${record.name}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+  try {
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(JSON.stringify(valid, null, 2) + '\n', 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    throw new AppError('internal', `Cannot write the deployment record ${file}: ${(e as Error).message}.`, { cause: e });
+  }
+  await syncDir(dir);
+  return file;
+}
+
+/** Reads and validates a record; undefined when there is none. A corrupt file is an error naming it. */
+export async function readRecord(root: string, name: string): Promise<DeploymentRecord | undefined> {
+  const file = recordPath(root, name);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new AppError('internal', `Cannot read the deployment record ${file}: ${(e as Error).message}.`, { cause: e });
+  }
+  return parseRecord(file, text);
+}
+
+export function parseRecord(file: string, text: string): DeploymentRecord {
+  const fix = 'Fix it by hand, or delete it if that deployment no longer exists (check `docker ps -a --filter label=rdeploy-deployment`).';
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new AppError('config-invalid', `The deployment record ${file} is not valid JSON (${(e as Error).message}). ${fix}`, { cause: e });
+  }
+  const parsed = DeploymentRecordSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the top level';
+    throw new AppError('config-invalid', `The deployment record ${file} is invalid: ${where}: ${issue.message}. ${fix}`, { cause: parsed.error });
+  }
+  const expected = path.basename(file, '.json');
+  if (parsed.data.name !== expected) {
+    throw new AppError('config-invalid', `The deployment record ${file} names the deployment "${parsed.data.name}", not "${expected}". ${fix}`);
+  }
+  return parsed.data;
+}
+
+export interface RecordList {
+  records: DeploymentRecord[];
+  /** Files that could not be read; listed so the caller can show them, never fatal. */
+  problems: { file: string; error: AppError }[];
+}
+
+/** All records of a project, sorted by name. Leftover temp files from a crash are ignored. */
+export async function listRecords(root: string): Promise<RecordList> {
+  const dir = recordsDir(root);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], problems: [] };
+    throw new AppError('internal', `Cannot list deployment records in ${dir}: ${(e as Error).message}.`, { cause: e });
+  }
+  const out: RecordList = { records: [], problems: [] };
+  for (const entry of names.sort()) {
+    if (!entry.endsWith('.json') || entry.startsWith('.')) continue;
+    const file = path.join(dir, entry);
+    try {
+      const name = entry.slice(0, -'.json'.length);
+      if (!DEPLOYMENT_NAME.test(name)) throw new AppError('config-invalid', `${file} is not named like a deployment record (<name>.json).`);
+      out.records.push(parseRecord(file, await readFile(file, 'utf8')));
+    } catch (e) {
+      const error = e instanceof AppError ? e : new AppError('internal', `Cannot read the deployment record ${file}: ${(e as Error).message}.`, { cause: e });
+      out.problems.push({ file, error });
+    }
+  }
+  return out;
+}
+
+/** Deletes a record; true if there was one. */
+export async function deleteRecord(root: string, name: string): Promise<boolean> {
+  try {
+    await unlink(recordPath(root, name));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}
+
+/**
+ * Finds the record called `name` among several project roots (a workspace, the CLI's cwd and
+ * its parents). Two projects with the same deployment name are ambiguous: say so rather than
+ * pick one, because the next step may destroy it.
+ */
+export async function findRecord(roots: readonly string[], name: string): Promise<{ root: string; record: DeploymentRecord } | undefined> {
+  const found: { root: string; record: DeploymentRecord }[] = [];
+  for (const root of new Set(roots.map((r) => path.resolve(r)))) {
+    const record = await readRecord(root, name);
+    if (record) found.push({ root, record });
+  }
+  if (found.length > 1) {
+    throw new AppError('usage', `More than one project has a deployment named "${name}" (${found.map((f) => f.root).join(', ')}). Run the command from the project you mean.`);
+  }
+  return found[0];
+}
+
+/** Makes the rename durable. Directories cannot be opened for sync on Windows: best effort. */
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // durability of the rename is an optimisation; the file content itself was synced.
+  }
+}

@@ -1,0 +1,34 @@
+import type { RProject } from '../../core/project/model';
+
+/**
+ * What the local target needs from the Dockerfile generator, kept this small so the target does
+ * not depend on the generator's internals. Paths are relative to the build context, with "/".
+ */
+export interface BuildFile {
+  path: string;
+  /** The file's bytes, or `source`: an absolute path to copy from (e.g. the shipped R runtime). */
+  content?: string | Uint8Array;
+  source?: string;
+  /** Unix permission bits; 0o644 by default (0o755 for scripts the generator marks so). */
+  mode?: number;
+}
+
+export interface BuildInputs {
+  /** The rendered Dockerfile; injected into the context as `.rdeploy-build/Dockerfile`. */
+  dockerfile: string;
+  /** `.dockerignore` text applied to the project folder; never written to it. */
+  dockerignore: string;
+  /** Generated files added to the context (normally under `.rdeploy-build/`). */
+  files: BuildFile[];
+}
+
+export interface BuildInputsOptions {
+  baseImage: string;
+  mode: 'http';
+}
+
+export type BuildInputsFactory = (project: RProject, options: BuildInputsOptions) => BuildInputs;
+
+/** Where generated files live in the context; the project's own copy of the folder is ignored. */
+export const BUILD_DIR = '.rdeploy-build';
+export const DOCKERFILE_PATH = `${BUILD_DIR}/Dockerfile`;

@@ -1,0 +1,31 @@
+import type Dockerode from 'dockerode';
+
+/** The part of dockerode the local target uses: narrow, so a test double would stay honest. */
+export type DockerClient = Pick<Dockerode, 'buildImage' | 'createContainer' | 'getContainer' | 'getImage' | 'listContainers' | 'listImages'>;
+
+export type DockerFactory = () => Promise<DockerClient>;
+
+/** HTTP status of a dockerode error (404 missing, 409 conflict, 304 not modified). */
+export function dockerStatus(e: unknown): number | undefined {
+  const code = (e as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** The engine's own sentence from a dockerode error ("No such container: ..."), not its wrapper text. */
+export function dockerMessage(e: unknown): string {
+  const json = (e as { json?: { message?: unknown } } | null)?.json;
+  if (json && typeof json.message === 'string') return json.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Runs a removal; "already gone" (404) and "already in progress" (409 on removal) count as done. */
+export async function removeQuietly(remove: () => Promise<unknown>): Promise<void> {
+  try {
+    await remove();
+  } catch (e) {
+    const status = dockerStatus(e);
+    if (status === 404) return;
+    if (status === 409 && /already in progress/i.test(dockerMessage(e))) return;
+    throw e;
+  }
+}

@@ -1,0 +1,25 @@
+import type { DeploymentRecord } from '../../core/records/record';
+import type { Status } from '../Target';
+import { dockerStatus, type DockerClient } from './dockerClient';
+import { containerRef } from './records';
+
+/** The container's state as the user thinks of it; Docker's health check wins when there is one. */
+export async function containerStatus(docker: DockerClient, record: DeploymentRecord): Promise<Status> {
+  let info;
+  try {
+    info = await docker.getContainer(containerRef(record)).inspect();
+  } catch (e) {
+    if (dockerStatus(e) === 404) return { state: 'missing', detail: `no container ${containerRef(record)}` };
+    throw e;
+  }
+  const s = info.State;
+  if (s.Running) {
+    const health = s.Health?.Status;
+    if (health === 'unhealthy') return { state: 'unhealthy', detail: 'Docker health check failing' };
+    if (health === 'starting') return { state: 'starting', detail: 'health check not passed yet' };
+    return { state: 'running', detail: record.endpoint ? `at ${record.endpoint}` : `since ${s.StartedAt}` };
+  }
+  if (s.Restarting) return { state: 'starting', detail: 'restarting' };
+  const detail = s.Status === 'created' ? 'created, never started' : `exited with code ${s.ExitCode}${s.FinishedAt ? ` at ${s.FinishedAt}` : ''}${s.OOMKilled ? ' (out of memory)' : ''}`;
+  return { state: 'stopped', detail };
+}
