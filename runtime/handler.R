@@ -1,0 +1,145 @@
+# The scoring contract, shared by every mode: find and source the handler once, decode a
+# payload, call the handler, encode its result or its error. Modes only move bytes.
+
+# "file.function": the file is the part of the last path segment before its FIRST dot,
+# the function is everything after it, so dotted R names work ("score.predict.glm" calls
+# predict.glm() in score.R); file names with dots are not supported. "dir/file.function"
+# finds dir/file.R. Resolved relative to the app dir, never outside it.
+parse_handler <- function(spec) {
+  slash <- regexpr("/[^/]*$", spec)
+  dir <- if (slash > 0) substr(spec, 1L, slash) else ""
+  last <- if (slash > 0) substr(spec, slash + 1L, nchar(spec)) else spec
+  dot <- regexpr(".", last, fixed = TRUE)
+  if (dot < 2L || dot == nchar(last)) {
+    return(handler_problem("HandlerConfigError", sprintf(
+      "RDEPLOY_HANDLER '%s' is not of the form file.function (e.g. score.score, models/churn.predict)",
+      spec)))
+  }
+  file <- paste0(dir, substr(last, 1L, dot - 1L))
+  fun <- substr(last, dot + 1L, nchar(last))
+  parts <- strsplit(file, "/", fixed = TRUE)[[1]]
+  if (startsWith(file, "/") || any(parts %in% c("..", "."))) {
+    return(handler_problem("HandlerConfigError", sprintf(
+      "RDEPLOY_HANDLER '%s' must name a file inside the app directory (no absolute paths, no '..')",
+      spec)))
+  }
+  list(ok = TRUE, file = file, fun = fun)
+}
+
+handler_problem <- function(type, message) {
+  list(ok = FALSE, errorType = type, errorMessage = message)
+}
+
+# Everything the handler prints (print(), cat(), str(), top-level output of score.R) goes
+# to stderr: it is log output. In job mode stdout must carry only the result, and in
+# http mode it keeps logs unbuffered and in one stream. (Output written by compiled code
+# straight to the C-level stdout bypasses R's sink; see README.)
+with_output_to_logs <- function(expr) {
+  sink(stderr(), type = "output")
+  on.exit(sink(type = "output"), add = TRUE)
+  expr
+}
+
+# Handler warnings are log lines, never part of the response.
+log_warnings <- function(expr, what) {
+  withCallingHandlers(expr, warning = function(w) {
+    log_line("warning in ", what, ": ", conditionMessage(w))
+    invokeRestart("muffleWarning")
+  })
+}
+
+# Sources the handler file ONCE, with the app dir as working directory (it stays the
+# working directory for every call, so relative paths like readRDS("model.rds") work).
+# The file goes into the global environment, as `Rscript score.R` would run it; the
+# runtime's own functions live elsewhere, so user names cannot shadow them.
+# Returns list(ok = TRUE, fn, label) or a problem (errorType, errorMessage).
+load_handler <- function(spec, app_dir) {
+  parsed <- parse_handler(spec)
+  if (!parsed$ok) return(parsed)
+  if (!dir.exists(app_dir)) {
+    return(handler_problem("HandlerLoadError", sprintf(
+      "app directory '%s' (RDEPLOY_APP_DIR) does not exist", app_dir)))
+  }
+  setwd(app_dir)
+  candidates <- paste0(parsed$file, c(".R", ".r"))
+  file <- candidates[file.exists(candidates)][1]
+  if (is.na(file)) {
+    return(handler_problem("HandlerLoadError", sprintf(
+      "handler file %s not found in %s (RDEPLOY_HANDLER is '%s')",
+      candidates[1], normalizePath(app_dir), spec)))
+  }
+  started <- proc.time()[["elapsed"]]
+  sourced <- tryCatch({
+    with_output_to_logs(log_warnings(
+      source(file, local = globalenv(), echo = FALSE, keep.source = FALSE), file))
+    TRUE
+  }, error = function(e) e)
+  if (!isTRUE(sourced)) {
+    return(handler_problem("HandlerLoadError", sprintf(
+      "error while sourcing %s: %s", file, conditionMessage(sourced))))
+  }
+  fn <- get0(parsed$fun, envir = globalenv(), mode = "function", inherits = FALSE)
+  if (is.null(fn)) {
+    return(handler_problem("HandlerLoadError", sprintf(
+      "%s does not define a function named '%s' (RDEPLOY_HANDLER is '%s')", file, parsed$fun, spec)))
+  }
+  log_line(sprintf("loaded handler %s from %s in %.0f ms", parsed$fun, file,
+                   1000 * (proc.time()[["elapsed"]] - started)))
+  list(ok = TRUE, fn = fn, label = spec)
+}
+
+# Payload text -> argument list.
+# jsonlite's simplifyVector = TRUE semantics on purpose: arrays of scalars become atomic
+# vectors and arrays of objects with the same keys become data.frames, which is what R
+# users' score functions take (predict(model, newdata = data)). A JSON object is spread
+# into named arguments; any other JSON value (array, scalar, null) is the first argument.
+decode_payload <- function(text) {
+  text <- sub("^\ufeff", "", text)
+  if (!nzchar(trimws(text))) {
+    return(handler_problem("PayloadError", "the payload is empty; send a JSON value, e.g. {}"))
+  }
+  value <- tryCatch(jsonlite::fromJSON(text, simplifyVector = TRUE), error = function(e) e)
+  if (inherits(value, "error")) {
+    return(handler_problem("PayloadError", paste(
+      "the payload is not valid JSON:", first_line(conditionMessage(value)))))
+  }
+  is_object <- startsWith(trimws(text, which = "left"), "{")
+  list(ok = TRUE, args = if (is_object) value else list(value))
+}
+
+first_line <- function(text) {
+  sub("\n.*$", "", text)
+}
+
+error_json <- function(type, message) {
+  as.character(jsonlite::toJSON(list(errorType = type, errorMessage = message),
+                                auto_unbox = TRUE))
+}
+
+# Decodes, calls and encodes. Never throws. Returns list(kind, body) where kind is one of
+# "ok", "payload" (bad JSON), "handled" (the handler raised an R error) or
+# "serialization" (the result could not be turned into JSON); body is JSON text.
+invoke_handler <- function(handler, text) {
+  decoded <- decode_payload(text)
+  if (!decoded$ok) return(list(kind = "payload", body = error_json(decoded$errorType, decoded$errorMessage)))
+  result <- tryCatch(
+    with_output_to_logs(log_warnings(do.call(handler$fn, decoded$args, quote = TRUE), handler$label)),
+    error = function(e) structure(list(e), class = "rdeploy_failure"))
+  if (inherits(result, "rdeploy_failure")) {
+    e <- result[[1]]
+    return(list(kind = "handled", body = error_json(class(e)[1], conditionMessage(e))))
+  }
+  encode_result(result)
+}
+
+encode_result <- function(result) {
+  json <- tryCatch(
+    jsonlite::toJSON(result, auto_unbox = TRUE, digits = NA, dataframe = "rows",
+                     null = "null", na = "null"),
+    error = function(e) e)
+  if (inherits(json, "error")) {
+    return(list(kind = "serialization", body = error_json("SerializationError", paste(
+      "the handler's return value cannot be converted to JSON:", first_line(conditionMessage(json))))))
+  }
+  list(kind = "ok", body = enc2utf8(as.character(json)))
+}
