@@ -1,0 +1,13 @@
+export * from './model';
+export { parseDcf, formatDcfField, DcfError, type DcfBlock, type DcfField } from './dcf';
+export { BASE_PACKAGES, parseDependencies } from './dependencies';
+export { parseDescription, UNPINNED_WARNING } from './description';
+export { findProjects, isProjectDir, type FindProjectsOptions } from './findProjects';
+export { loadProject, splitHandler, definesFunction, type LoadProjectOptions } from './loadProject';
+export { parsePackratLock } from './packratLock';
+export { writePackratLock } from './packratWrite';
+export { findPackageUses, extractRChunks } from './rCode';
+export { parseRenvLock } from './renvLock';
+export { writeRenvLock, type WriteOptions } from './renvWrite';
+export { scanScripts } from './scanScripts';
+export * from './validate';
