@@ -1,0 +1,3 @@
+// The Dockerfile half of this module, under the name the CLI's `rdeploy dockerfile` imports.
+export { generateDockerfile, type DockerfileOptions } from './generateDockerfile';
+export { renderDockerfile, type DockerfileSpec, type Instruction, type RestorePlan } from './instructions';
