@@ -69,14 +69,23 @@ load_handler <- function(spec, app_dir) {
       candidates[1], normalizePath(app_dir), spec)))
   }
   started <- proc.time()[["elapsed"]]
+  warned <- character()
   sourced <- tryCatch({
-    with_output_to_logs(log_warnings(
-      source(file, local = globalenv(), echo = FALSE, keep.source = FALSE), file))
+    with_output_to_logs(withCallingHandlers(
+      source(file, local = globalenv(), echo = FALSE, keep.source = FALSE),
+      warning = function(w) {
+        warned <<- c(warned, conditionMessage(w))
+        invokeRestart("muffleWarning")
+      }))
     TRUE
   }, error = function(e) e)
+  for (w in warned) log_line("warning in ", file, ": ", w)
   if (!isTRUE(sourced)) {
+    # R often gives the useful part as a warning just before a terse error
+    # ("cannot open compressed file 'model.rds'" then "cannot open the connection").
     return(handler_problem("HandlerLoadError", sprintf(
-      "error while sourcing %s: %s", file, conditionMessage(sourced))))
+      "error while sourcing %s: %s%s", file, conditionMessage(sourced),
+      if (length(warned)) paste0(" (after warning: ", warned[length(warned)], ")") else "")))
   }
   fn <- get0(parsed$fun, envir = globalenv(), mode = "function", inherits = FALSE)
   if (is.null(fn)) {
