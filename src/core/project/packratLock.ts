@@ -83,7 +83,8 @@ export function parsePackratLock(text: string, path: string): Lockfile {
 
 /** `Repos: CRAN=https://..., BioCsoft=https://...`; packrat 0.1 wrote bare URLs, named repoN here. */
 function parseRepos(value: string, line: number, path: string): Repository[] {
-  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  // Folding may split a name like "Bioconductor 3.19" across lines; rejoin with one space.
+  const entries = value.split(',').map((e) => e.replace(/\s+/g, ' ').trim()).filter((e) => e !== '');
   return entries.map((entry, i) => {
     const eq = entry.indexOf('=');
     const named = eq > 0 && !entry.slice(0, eq).includes(':');
