@@ -1,4 +1,37 @@
 import { Command } from 'commander';
+import { deployCommand } from './commands/deploy';
+import { destroyCommand } from './commands/destroy';
+import { dockerfileCommand } from './commands/dockerfile';
+import { inspectCommand } from './commands/inspect';
+import { invokeCommand } from './commands/invoke';
+import { logsCommand } from './commands/logs';
+import { lsCommand } from './commands/ls';
+import { planCommand } from './commands/plan';
+import { statusCommand } from './commands/status';
+import { EXIT } from './run';
 
-const program = new Command('rdeploy').description('Put R models into production.').version('0.1.0');
-program.parse();
+const program = new Command('rdeploy')
+  .description('Put R models into production: detect, containerize, deploy, invoke, tail logs, destroy.')
+  .version('0.1.0')
+  .option('-v, --verbose', 'print build output and full error details')
+  .showSuggestionAfterError()
+  // Usage mistakes exit with 2, as the CLI contract says.
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  });
+
+for (const register of [
+  inspectCommand,
+  dockerfileCommand,
+  planCommand,
+  deployCommand,
+  invokeCommand,
+  logsCommand,
+  lsCommand,
+  statusCommand,
+  destroyCommand,
+]) {
+  register(program);
+}
+
+void program.parseAsync();
