@@ -84,7 +84,7 @@ describe('rdeploy dockerfile and plan', () => {
     const custom = await rdeploy(['dockerfile', 'examples/mtcars-glm', '--base-image', 'my/r:1']);
     expect(custom.stdout).toMatch(/^FROM my\/r:1$/m);
     // Everything after FROM is the same, but for the label that records the base image.
-    const rest = (text: string) => text.split('\n').slice(1).filter((l) => !l.includes('image.base.name'));
+    const rest = (text: string) => text.split('\n').filter((l) => !l.startsWith('FROM ') && !l.includes('image.base.name'));
     expect(rest(custom.stdout)).toEqual(rest(res.stdout));
   });
 
