@@ -62,8 +62,8 @@ respond <- function(req, handler) {
 route <- function(method, path, req, handler) {
   if (identical(path, "/ping")) {
     if (!method %in% c("GET", "HEAD")) return(method_not_allowed("GET, HEAD"))
-    if (!handler$ok) return(load_failed(handler))
-    return(json_response(200L, '{"status":"ok"}'))
+    res <- if (handler$ok) json_response(200L, '{"status":"ok"}') else load_failed(handler)
+    return(if (identical(method, "HEAD")) without_body(res) else res)
   }
   if (identical(path, "/invocations")) {
     if (!identical(method, "POST")) return(method_not_allowed("POST"))
@@ -90,6 +90,15 @@ load_failed <- function(handler) {
 method_not_allowed <- function(allow) {
   res <- json_response(405L, error_json("MethodNotAllowed", paste("use", allow)))
   res$headers$Allow <- allow
+  res
+}
+
+# HEAD: the headers of the GET answer, no body. httpuv would send a body if given one
+# (which breaks the next response on a keep-alive connection); with body NULL it writes
+# the Content-Length header we set and nothing after the headers.
+without_body <- function(res) {
+  res$headers[["Content-Length"]] <- as.character(length(res$body))
+  res$body <- NULL
   res
 }
 

@@ -97,6 +97,20 @@ describe('http mode connections', () => {
     }
   });
 
+  it('answers HEAD /ping without a body, keeping the connection usable', async () => {
+    const socket = await connect(runtime.port);
+    try {
+      const head = await rawExchange(socket, 'HEAD /ping HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.includes('\r\n\r\n'));
+      expect(head).toMatch(/^HTTP\/1\.1 200/);
+      expect(head).toMatch(/\r\nContent-Length: 15\r\n/i);
+      // Had a body followed the HEAD answer, it would show up in front of this response.
+      const get = await rawExchange(socket, 'GET /ping HTTP/1.1\r\nHost: x\r\n\r\n', completeResponse);
+      expect(get).toMatch(/^HTTP\/1\.1 200[\s\S]*\r\n\r\n\{"status":"ok"\}$/);
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('honours Connection: close by closing after the response', async () => {
     const socket = await connect(runtime.port);
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
