@@ -25,6 +25,8 @@ export interface BuildInputs {
 export interface BuildInputsOptions {
   baseImage: string;
   mode: 'http';
+  /** rdeploy.json "exclude": extra .dockerignore patterns. */
+  exclude?: readonly string[];
 }
 
 export type BuildInputsFactory = (project: RProject, options: BuildInputsOptions) => BuildInputs;

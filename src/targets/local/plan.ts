@@ -38,7 +38,9 @@ export interface LocalPlanDetails {
 /** Pure: everything a local deploy will do, as data. */
 export function planLocal(project: RProject, options: DeployOptions, buildInputs: BuildInputsFactory): Plan {
   const baseImage = options.baseImage ?? defaultBaseImage(project);
-  const build = buildInputs(project, { baseImage, mode: 'http' });
+  // rdeploy.json "exclude", when the caller's options carry it (DeployOptions may grow it).
+  const exclude = (options as DeployOptions & { exclude?: readonly string[] }).exclude;
+  const build = buildInputs(project, { baseImage, mode: 'http', ...(exclude ? { exclude } : {}) });
   const port = options.port ?? 0;
   const details: LocalPlanDetails = {
     imageTag: `${imageRepository(options.name)}:${inputsHash(build)}`,

@@ -2,6 +2,7 @@ import type { DeploymentRecord } from '../../core/records/record';
 import type { Status } from '../Target';
 import { dockerStatus, type DockerClient } from './dockerClient';
 import { containerRef } from './records';
+import { pingOnce } from './waitReady';
 
 /** The container's state as the user thinks of it; Docker's health check wins when there is one. */
 export async function containerStatus(docker: DockerClient, record: DeploymentRecord): Promise<Status> {
@@ -16,7 +17,12 @@ export async function containerStatus(docker: DockerClient, record: DeploymentRe
   if (s.Running) {
     const health = s.Health?.Status;
     if (health === 'unhealthy') return { state: 'unhealthy', detail: 'Docker health check failing' };
-    if (health === 'starting') return { state: 'starting', detail: 'health check not passed yet' };
+    if (health === 'starting') {
+      // Docker's first health check runs only after its interval; the model may answer already.
+      const port = record.endpoint ? Number(new URL(record.endpoint).port) : 0;
+      if (port && (await pingOnce(port))) return { state: 'running', detail: `at ${record.endpoint}` };
+      return { state: 'starting', detail: 'health check not passed yet' };
+    }
     return { state: 'running', detail: record.endpoint ? `at ${record.endpoint}` : `since ${s.StartedAt}` };
   }
   if (s.Restarting) return { state: 'starting', detail: 'restarting' };

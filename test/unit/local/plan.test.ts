@@ -75,3 +75,16 @@ describe('local plan', () => {
     expect(() => localDetails({ ...plan, target: 'lambda' })).toThrow(/not a local Docker plan/);
   });
 });
+
+describe('production build inputs', () => {
+  it('come from the Dockerfile generator with the shipped runtime', () => {
+    const plan = new LocalTarget().plan({ ...project, kind: 'scripts', path: '/proj', packages: [] }, { name: 'm', baseImage: 'rdeploy-test/r-base:bookworm' });
+    const d = localDetails(plan);
+    expect(d.build.dockerfile).toMatch(/^FROM rdeploy-test\/r-base:bookworm$/m);
+    expect(d.build.dockerfile).toContain('.rdeploy-build/runtime/');
+    expect(d.build.dockerignore).toMatch(/^\.rdeploy$/m);
+    const runtimeFiles = d.build.files.filter((f) => f.path.startsWith('.rdeploy-build/runtime/'));
+    expect(runtimeFiles.map((f) => f.path)).toContain('.rdeploy-build/runtime/main.R');
+    expect(runtimeFiles.every((f) => f.source && f.source.endsWith(f.path.slice('.rdeploy-build/runtime/'.length)))).toBe(true);
+  });
+});
