@@ -159,6 +159,16 @@ describe.skipIf(!hasBaseImage)(`local target against the real engine (needs ${BA
       expect(imagesOf(names.load)).toEqual([]);
     });
 
+    it('reports a stopped container, and following its logs ends', async () => {
+      docker('kill', record.resources.find((r) => r.kind === 'container' && r.state === 'created')!.id);
+      const status = await target.status(record);
+      expect(status.state).toBe('stopped');
+      expect(status.detail).toMatch(/exited with code 137/);
+      const events: LogEvent[] = [];
+      for await (const ev of target.logs(record, { follow: true })) events.push(ev);
+      expect(events.some((e) => e.message.includes('version 2'))).toBe(true);
+    });
+
     it('destroys: no container, no image, no record; again is fine', async () => {
       await target.destroy(record, {});
       expect(containersOf(names.main)).toEqual([]);

@@ -29,6 +29,9 @@ export async function deployLocal(plan: Plan, ctx: TargetContext, deps: DeployDe
   if (signal?.aborted) throw cancelledError();
   const labels = localLabels(root, plan.name);
   const previous = await readRecord(root, plan.name);
+  if (previous && previous.target !== 'local' && previous.status !== 'destroyed') {
+    throw new AppError('usage', `"${plan.name}" is already a ${previous.target} deployment of this project. Destroy it first (\`rdeploy destroy ${plan.name}\`) or choose another name.`);
+  }
   const now = new Date().toISOString();
   // A redeploy carries what still exists, so that nothing is forgotten if this attempt fails.
   const carried = (previous?.resources ?? []).filter((r) => r.state === 'created');
