@@ -4,7 +4,7 @@ import { readRecord, writeRecord } from '../../core/records/store';
 import type { Plan, TargetContext } from '../Target';
 import { buildImage } from './buildImage';
 import { createContainer, removeOwnContainer, startContainer } from './container';
-import { dockerMessage, removeQuietly, type DockerClient } from './dockerClient';
+import { dockerMessage, removeImage, removeQuietly, type DockerClient } from './dockerClient';
 import { freePort, isPortFree } from './freePort';
 import { containerLogs } from './logs';
 import { localDetails, localLabels } from './plan';
@@ -135,7 +135,7 @@ async function removeReplacedImages(docker: DockerClient, record: DeploymentReco
   for (const r of record.resources) {
     if (r.kind !== 'image' || r.state !== 'created' || r.id === keep) continue;
     try {
-      await removeQuietly(() => docker.getImage(r.id).remove({ force: true }));
+      await removeImage(docker, r.id);
       r.state = 'deleted';
     } catch {
       // still in use by something else: it stays recorded, destroy tries again
@@ -156,7 +156,7 @@ async function cleanup(docker: DockerClient, record: DeploymentRecord, made: { c
   }
   if (made.builtImage && !made.carried.includes(made.builtImage)) {
     try {
-      await removeQuietly(() => docker.getImage(made.builtImage!).remove({ force: true }));
+      await removeImage(docker, made.builtImage!);
       setResource(record, 'image', made.builtImage, 'deleted');
     } catch (e) {
       leftovers.push(`image ${made.builtImage} (${dockerMessage(e)})`);

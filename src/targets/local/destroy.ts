@@ -2,7 +2,7 @@ import { AppError, cancelledError } from '../../core/errors';
 import type { DeploymentRecord } from '../../core/records/record';
 import { deleteRecord, readRecord, writeRecord } from '../../core/records/store';
 import type { TargetContext } from '../Target';
-import { dockerMessage, removeQuietly, type DockerClient } from './dockerClient';
+import { dockerMessage, removeImage, removeQuietly, type DockerClient } from './dockerClient';
 import { containerName, labelFilters } from './plan';
 
 /**
@@ -47,7 +47,7 @@ export async function destroyLocal(docker: DockerClient, record: DeploymentRecor
   for (const id of images) {
     progress?.report({ message: `Removing image ${id.replace(/^sha256:/, '').slice(0, 12)}` });
     try {
-      await removeQuietly(() => docker.getImage(id).remove({ force: true }));
+      await removeImage(docker, id);
       markDeleted(current, 'image', id);
     } catch (e) {
       failures.push(`image ${id}: ${dockerMessage(e)}`);

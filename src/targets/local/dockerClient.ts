@@ -29,3 +29,13 @@ export async function removeQuietly(remove: () => Promise<unknown>): Promise<voi
     throw e;
   }
 }
+
+/**
+ * Removes an image we built, keeping its untagged parent layers: those are the classic
+ * builder's cache, and the runtime-library layer among them is shared by every project and
+ * takes minutes to compile. They are not running and cost nothing; `docker image prune`
+ * reclaims them.
+ */
+export function removeImage(docker: Pick<DockerClient, 'getImage'>, id: string): Promise<void> {
+  return removeQuietly(() => docker.getImage(id).remove({ force: true, noprune: true }));
+}
