@@ -47,5 +47,5 @@ export async function resolveDeploy(
     }
   }
   const target = (flags.target ?? config.target ?? 'local') as TargetKind;
-  return { project, target, options: { name, baseImage: flags.baseImage ?? config.baseImage, port } };
+  return { project, target, options: { name, baseImage: flags.baseImage ?? config.baseImage, port, exclude: config.exclude } };
 }

@@ -18,6 +18,8 @@ export interface DeployOptions {
   baseImage?: string;
   /** Host port; 0 or undefined picks a free one. */
   port?: number;
+  /** rdeploy.json "exclude": files and folders (.dockerignore patterns) left out of the image. */
+  exclude?: readonly string[];
 }
 
 /** What a deploy would create, as data: pure, shown before anything happens. */

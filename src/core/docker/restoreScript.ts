@@ -54,10 +54,13 @@ const LOCKFILE_BODY = `
     utils::install.packages("renv", lib = renv_lib, repos = repos)
   }
   loadNamespace("renv", lib.loc = renv_lib)
+  # renv itself is a build tool here, never needed to serve: skipping its record avoids
+  # fetching an old renv from CRAN's archive just to leave it unused in the image.
   renv::restore(
     project = "${PATHS.root}",
     lockfile = "${PATHS.lockfile}",
     library = library,
+    exclude = "renv",
     prompt = FALSE
   )
 })

@@ -13,6 +13,8 @@ export interface BuildRequest {
   labels: Record<string, string>;
   signal?: AbortSignal;
   progress?: Progress;
+  /** Build every step afresh (benchmarks measure a first build with it). */
+  noCache?: boolean;
 }
 
 /** One JSON message of the engine's build stream. */
@@ -53,6 +55,7 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
       networkmode: 'host',
       rm: true,
       forcerm: true,
+      nocache: req.noCache ?? false,
       abortSignal: aborter.signal,
     });
     let pending = '';

@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import { LABEL_DEPLOYMENT } from './plan';
 
 /** The part of dockerode the local target uses: narrow, so a test double would stay honest. */
 export type DockerClient = Pick<Dockerode, 'buildImage' | 'createContainer' | 'getContainer' | 'getImage' | 'listContainers' | 'listImages'>;
@@ -34,8 +35,32 @@ export async function removeQuietly(remove: () => Promise<unknown>): Promise<voi
  * Removes an image we built, keeping its untagged parent layers: those are the classic
  * builder's cache, and the runtime-library layer among them is shared by every project and
  * takes minutes to compile. They are not running and cost nothing; `docker image prune`
- * reclaims them.
+ * reclaims them. The exception: the builder applies each build-time label as a LABEL step of
+ * its own, so the parents just below the image carry our deployment label too; those are ours
+ * and go with it. The walk stops at the first parent without the label, or one still in use.
  */
-export function removeImage(docker: Pick<DockerClient, 'getImage'>, id: string): Promise<void> {
-  return removeQuietly(() => docker.getImage(id).remove({ force: true, noprune: true }));
+export async function removeImage(docker: Pick<DockerClient, 'getImage'>, id: string): Promise<void> {
+  const inspect = (ref: string) =>
+    docker
+      .getImage(ref)
+      .inspect()
+      .catch((e: unknown) => {
+        if (dockerStatus(e) === 404) return undefined;
+        throw e;
+      });
+  let info = await inspect(id);
+  const deployment = info?.Config?.Labels?.[LABEL_DEPLOYMENT];
+  let current: string | undefined = id;
+  while (current) {
+    const parent: string | undefined = info?.Parent || undefined;
+    try {
+      await removeQuietly(() => docker.getImage(current!).remove({ force: true, noprune: true }));
+    } catch (e) {
+      // A labelled parent that another image still builds on stays (409): it is that image's cache.
+      if (current !== id && dockerStatus(e) === 409) return;
+      throw e;
+    }
+    info = parent ? await inspect(parent) : undefined;
+    current = deployment && info?.Config?.Labels?.[LABEL_DEPLOYMENT] === deployment ? parent : undefined;
+  }
 }

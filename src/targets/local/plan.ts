@@ -38,8 +38,7 @@ export interface LocalPlanDetails {
 /** Pure: everything a local deploy will do, as data. */
 export function planLocal(project: RProject, options: DeployOptions, buildInputs: BuildInputsFactory): Plan {
   const baseImage = options.baseImage ?? defaultBaseImage(project);
-  // rdeploy.json "exclude", when the caller's options carry it (DeployOptions may grow it).
-  const exclude = (options as DeployOptions & { exclude?: readonly string[] }).exclude;
+  const exclude = options.exclude;
   const build = buildInputs(project, { baseImage, mode: 'http', ...(exclude ? { exclude } : {}) });
   const port = options.port ?? 0;
   const details: LocalPlanDetails = {

@@ -36,7 +36,7 @@ describe('rdeploy inspect --json', () => {
       lockfile: { kind: 'renv', path: path.join(REPO, 'examples/mtcars-glm/renv.lock') },
       rVersion: '4.2.2',
       repositories: [{ name: 'CRAN', url: 'https://cloud.r-project.org' }],
-      packages: [{ name: 'renv', version: '1.0.7', source: 'repository' }],
+      packages: [{ name: 'renv', version: '1.2.0', source: 'repository' }],
       handler: 'score.score',
       warnings: [],
     });

@@ -1,0 +1,33 @@
+// Runs the benchmarks: `node scripts/bench.mjs [runtime|build]...` (all when none is named).
+// TypeScript benchmarks are bundled with esbuild first; each prints ratios against the anchor
+// it measures in the same run (absolute times on shared machines are noise).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const benches = {
+  runtime: { file: 'bench/runtime/http-vs-plumber.mjs' },
+  build: { file: 'bench/build/rebuild.ts' },
+};
+const [, , ...args] = process.argv;
+const names = args.filter((a) => a in benches);
+const rest = args.filter((a) => !(a in benches));
+const out = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-bench-js-'));
+let failed = false;
+for (const name of names.length ? names : Object.keys(benches)) {
+  let file = benches[name].file;
+  if (file.endsWith('.ts')) {
+    const outfile = path.join(out, `${name}.cjs`);
+    await esbuild.build({ entryPoints: [file], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, packages: 'external', logLevel: 'warning',
+      // The bundle runs from a temp dir; __dirname stays the source folder so paths to
+      // examples/ and runtime/ resolve as they do from source.
+      define: { __dirname: JSON.stringify(path.resolve(path.dirname(file))) } });
+    file = outfile;
+  }
+  console.log(`\n== ${name} ==`);
+  const res = spawnSync(process.execPath, [file, ...rest], { stdio: 'inherit' });
+  if (res.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
