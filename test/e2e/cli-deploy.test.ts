@@ -15,6 +15,7 @@ describe('rdeploy deploy/invoke/logs/destroy on the mtcars-glm example', () => {
   const name = uniqueName('e2e-mtcars');
   const inProject = (args: string[]) => rdeploy([...args, '--project', project.dir]);
   let firstImage = '';
+  let firstLayers: string[] = [];
 
   beforeAll(() => requireEngineAndBaseImage());
   afterAll(() => {
@@ -30,6 +31,7 @@ describe('rdeploy deploy/invoke/logs/destroy on the mtcars-glm example', () => {
     expect(record).toMatchObject({ name, target: 'local', status: 'running' });
     expect(record.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     firstImage = String(record.details.imageId);
+    firstLayers = layersOf(firstImage);
     expect(containersOf(name)).toHaveLength(1);
 
     const ls = await rdeploy(['ls', '--json', '--project', project.dir]);
@@ -89,7 +91,7 @@ describe('rdeploy deploy/invoke/logs/destroy on the mtcars-glm example', () => {
     // Every layer up to and including the restore layer is shared: the restore step did not run
     // again (re-running it would write a new layer with new file times). Only the code layers differ.
     const before = layersOf(secondImage);
-    const shared = before.filter((layer, i) => layersOf(firstImage)[i] === layer).length;
+    const shared = before.filter((layer, i) => firstLayers[i] === layer).length;
     const restoreStep = res.stderr.split('\n').findIndex((l) => /renv::restore|restore\.R/.test(l));
     expect(restoreStep, 'the build log names the restore step').toBeGreaterThanOrEqual(0);
     expect(res.stderr.split('\n').slice(restoreStep, restoreStep + 3).join('\n')).toMatch(/Using cache/);

@@ -11,7 +11,8 @@ export function rDirect(dir: string, file: string, fn: string, payloadFile: stri
     `  source(${JSON.stringify(file)})`,
     `  payload <- jsonlite::fromJSON(${JSON.stringify(payloadFile)}, simplifyVector = TRUE)`,
     `  f <- get(${JSON.stringify(fn)})`,
-    '  res <- if (is.list(payload) && !is.data.frame(payload) && !is.null(names(payload))) do.call(f, payload) else f(payload)',
+    // What the handler prints goes to the logs, not the answer: keep it out of stdout here too.
+    '  invisible(utils::capture.output(res <- if (is.list(payload) && !is.data.frame(payload) && !is.null(names(payload))) do.call(f, payload) else f(payload)))',
     '})',
     'cat(jsonlite::toJSON(res, auto_unbox = TRUE, digits = NA, dataframe = "rows", null = "null", na = "null"))',
   ].join('\n');
