@@ -45,7 +45,9 @@ bash scripts/build-base-image.sh
 # 4. npm packages and bundles.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: npm 11.19 rejects every lockfile here as "out of sync" (it wants
+  # the optional per-platform packages of rollup listed); install still honours the lock.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 say "building"
 npm run --silent build
