@@ -32,7 +32,8 @@ export function createProgress(opts: { verbose: boolean; quiet: boolean; stream?
   return {
     report({ message, line }) {
       if (message) {
-        if (phase) out.write(`\r\x1b[2K✔ ${phase}\n`);
+        // Steps of one phase ("Building image (3/20): …") update the line in place.
+        if (phase && phaseOf(phase) !== phaseOf(message)) out.write(`\r\x1b[2K✔ ${phaseOf(phase)}\n`);
         phase = message;
         lastLine = '';
       }
@@ -44,10 +45,15 @@ export function createProgress(opts: { verbose: boolean; quiet: boolean; stream?
     },
     stop() {
       clearInterval(timer);
-      out.write(phase ? `\r\x1b[2K✔ ${phase}\n` : '\r\x1b[2K');
+      out.write(phase ? `\r\x1b[2K✔ ${phaseOf(phase)}\n` : '\r\x1b[2K');
       phase = '';
     },
   };
+}
+
+/** Every message of the build ("Building image (3/20): copying your code") is one phase. */
+function phaseOf(message: string): string {
+  return message.startsWith('Building image') ? 'Building image' : message;
 }
 
 function plainProgress(out: NodeJS.WritableStream, verbose: boolean): CliProgress {

@@ -92,7 +92,7 @@ describe('rdeploy deploy/invoke/logs/destroy on the mtcars-glm example', () => {
     // again (re-running it would write a new layer with new file times). Only the code layers differ.
     const before = layersOf(secondImage);
     const shared = before.filter((layer, i) => firstLayers[i] === layer).length;
-    const restoreStep = res.stderr.split('\n').findIndex((l) => /renv::restore|restore\.R/.test(l));
+    const restoreStep = res.stderr.split('\n').findIndex((l) => /Step \d+\/\d+ : RUN Rscript \/opt\/rdeploy\/restore\.R/.test(l));
     expect(restoreStep, 'the build log names the restore step').toBeGreaterThanOrEqual(0);
     expect(res.stderr.split('\n').slice(restoreStep, restoreStep + 3).join('\n')).toMatch(/Using cache/);
     expect(shared).toBeGreaterThan(0);

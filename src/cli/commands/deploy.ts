@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import * as path from 'node:path';
+import { listPayloads } from '../../core/payloads';
 import { getTarget } from '../../targets/registry';
 import { addDeployFlags, resolveDeploy, type DeployFlags } from '../deployOptions';
 import { note, print, printJson } from '../output';
@@ -24,7 +26,10 @@ export function deployCommand(program: Command): void {
         }
         if (opts.json) return printJson(record);
         print(`Deployed "${record.name}" (${record.target}) at ${record.endpoint ?? '-'}`);
-        note(`Try it: rdeploy invoke ${record.name} --data '{...}'   (or --payload <file or sample name>)`);
+        const [sample] = await listPayloads(project.root);
+        const rel = path.relative(cwd, project.root);
+        const where = rel === '' ? '' : ` --project ${rel.startsWith('..') ? project.root : rel}`;
+        note(`Try it: rdeploy invoke ${record.name}${where} ${sample ? `--payload ${sample.name}` : "--data '{...}'"}`);
       }),
     );
 }

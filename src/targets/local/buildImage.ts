@@ -38,7 +38,7 @@ const NOISE = /^( ---> |Removing intermediate container|Successfully (built|tagg
 export async function buildImage(docker: DockerClient, req: BuildRequest): Promise<string> {
   const { progress, signal } = req;
   const listing = await listBuildContext(req.root, req.inputs);
-  progress?.report({ message: `Sending build context (${listing.files} files, ${(listing.bytes / 1e6).toFixed(1)} MB)` });
+  progress?.report({ message: `Building image: sending ${listing.files} files (${(listing.bytes / 1e6).toFixed(1)} MB)` });
   if (signal?.aborted) throw cancelledError();
 
   const aborter = new AbortController();
@@ -74,7 +74,8 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
         const line = raw.replace(/\r$/, '').trimEnd();
         if (!line) continue;
         progress?.report({ line });
-        if (/^Step \d+\/\d+ : /.test(line)) progress?.report({ message: line });
+        const step = describeStep(line);
+        if (step) progress?.report({ message: step });
         if (!NOISE.test(line)) {
           recent.push(line);
           if (recent.length > 15) recent.shift();
@@ -109,4 +110,24 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
     imageId = info.Id;
   }
   return imageId;
+}
+
+/**
+ * "Step 8/20 : RUN Rscript /opt/rdeploy/restore.R" → "Building image (8/20): restoring your R
+ * packages". A person wants to know which of the slow steps is running, not the instruction.
+ */
+export function describeStep(line: string): string | undefined {
+  const m = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
+  if (!m) return undefined;
+  const instruction = m[3]!;
+  const what = /install\.R/.test(instruction)
+    ? 'installing the R Deploy runtime (first build only)'
+    : /restore\.R/.test(instruction) && /^RUN/.test(instruction)
+      ? 'restoring your R packages'
+      : /apt-get/.test(instruction)
+        ? 'installing system libraries'
+        : /^COPY .*"\.",/.test(instruction)
+          ? 'copying your code'
+          : instruction.split(' ')[0]!.toLowerCase();
+  return `Building image (${m[1]}/${m[2]}): ${what}`;
 }
