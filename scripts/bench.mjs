@@ -2,8 +2,7 @@
 // TypeScript benchmarks are bundled with esbuild first; each prints ratios against the anchor
 // it measures in the same run (absolute times on shared machines are noise).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -14,7 +13,9 @@ const benches = {
 const [, , ...args] = process.argv;
 const names = args.filter((a) => a in benches);
 const rest = args.filter((a) => !(a in benches));
-const out = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-bench-js-'));
+// Bundles go under out/ (gitignored) so that their external packages resolve from node_modules.
+const out = path.resolve('out/bench');
+mkdirSync(out, { recursive: true });
 let failed = false;
 for (const name of names.length ? names : Object.keys(benches)) {
   let file = benches[name].file;
