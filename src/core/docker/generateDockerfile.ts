@@ -1,7 +1,8 @@
 import type { RProject } from '../project/model';
 import type { DockerfileSpec, Instruction, RestorePlan } from './instructions';
 import { systemRequirements } from './sysreqs';
-import { BASE_PACKAGES, PATHS } from './restoreScript';
+import { BASE_PACKAGES } from '../project/dependencies';
+import { PATHS } from './restoreScript';
 import {
   checkEnv, checkHandler, checkImage, checkLabel, checkPackageName, checkPackageVersion, checkRepository, checkRVersion,
 } from './validate';
@@ -157,7 +158,7 @@ function restorePlan(project: RProject, warnings: string[]): RestorePlan {
     warnings.push(`Package(s) ${local.join(', ')} come from a local source, which the image build cannot reach; the restore step will fail unless they are published to a repository.`);
   }
   if (project.kind === 'renv' || project.kind === 'packrat') return { kind: 'lockfile', from: project.kind };
-  const packages = [...new Set(project.packages.map((p) => p.name).filter((n) => !BASE_PACKAGES.has(n)))].sort();
+  const packages = [...new Set(project.packages.map((p) => p.name).filter((n) => n !== 'R' && !BASE_PACKAGES.has(n)))].sort();
   const elsewhere = project.packages.filter((p) => !['repository', 'unknown', 'local'].includes(p.source)).map((p) => p.name);
   if (elsewhere.length > 0) {
     warnings.push(`Package(s) ${elsewhere.join(', ')} are not from a package repository, but without a lockfile they are installed from the repositories by name. Use renv for exact sources.`);

@@ -14,11 +14,6 @@ export const PATHS = {
 
 export const DEFAULT_REPOSITORY = { name: 'CRAN', url: 'https://cloud.r-project.org' };
 
-/** Packages that ship with R itself: never installable from a repository. */
-export const BASE_PACKAGES = new Set([
-  'R', 'base', 'compiler', 'datasets', 'graphics', 'grDevices', 'grid', 'methods', 'parallel',
-  'splines', 'stats', 'stats4', 'tcltk', 'tools', 'utils',
-]);
 
 const rString = (s: string): string => `"${s}"`; // only ever called on allow-listed values
 const rVector = (xs: string[]): string => `c(${xs.map(rString).join(', ')})`;
