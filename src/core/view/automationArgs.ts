@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { AppError } from '../errors';
+
+/**
+ * The plain-object first argument every command accepts, so tests and other extensions drive
+ * commands without prompts. When it gives what a prompt would ask, no prompt is shown.
+ */
+export const AutomationArgsSchema = z
+  .object({
+    root: z.string().min(1).optional(),
+    name: z.string().min(1).optional(),
+    target: z.enum(['local', 'lambda', 'aci', 'batch']).optional(),
+    baseImage: z.string().min(1).optional(),
+    payload: z.string().optional(),
+    payloadName: z.string().min(1).optional(),
+    confirm: z.literal(false).optional(),
+  })
+  .passthrough();
+export type AutomationArgs = z.infer<typeof AutomationArgsSchema>;
+
+/**
+ * Reads the argument a command was called with: undefined when there is none (Command Palette),
+ * the parsed object otherwise. A wrong field is an error naming it, not a silent prompt.
+ */
+export function parseAutomationArgs(arg: unknown): AutomationArgs | undefined {
+  if (arg === undefined || arg === null) return undefined;
+  if (typeof arg !== 'object' || Array.isArray(arg)) {
+    throw new AppError('usage', `Expected an object like {root, name, payload} as the command argument, got ${JSON.stringify(arg)}.`);
+  }
+  const parsed = AutomationArgsSchema.safeParse(arg);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError('usage', `Invalid command argument "${issue.path.join('.')}": ${issue.message}.`);
+  }
+  return parsed.data;
+}

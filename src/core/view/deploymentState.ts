@@ -1,0 +1,79 @@
+import type { DeploymentRecord } from '../records/record';
+import type { Status } from '../../targets/Target';
+
+/**
+ * What the Deployments tree shows about one deployment, as data: the state a person cares
+ * about (the record's own state while work is under way, else the live state), the
+ * `contextValue` menus match (`deployment.<target>.<state>`), and the icon. The extension turns
+ * this into a TreeItem; the wording stays there because it is localised.
+ */
+export type DeploymentState =
+  | 'deploying'
+  | 'destroying'
+  | 'failed'
+  | 'running'
+  | 'starting'
+  | 'unhealthy'
+  | 'stopped'
+  | 'missing'
+  | 'destroyed'
+  | 'unknown';
+
+/** The live status, or the error that stopped us reading it (Docker not running, ...). */
+export type LiveStatus = { status: Status } | { error: string };
+
+export function deploymentState(record: DeploymentRecord, live: LiveStatus | undefined): DeploymentState {
+  // Work in progress and a failed deploy say more than what the engine reports right now.
+  if (record.status === 'deploying' || record.status === 'destroying' || record.status === 'failed') return record.status;
+  if (record.status === 'destroyed') return 'destroyed';
+  if (live === undefined) return record.status;
+  if ('error' in live) return 'unknown';
+  return live.status.state;
+}
+
+export function deploymentContextValue(record: DeploymentRecord, state: DeploymentState): string {
+  return `deployment.${record.target}.${state}`;
+}
+
+export interface StateIcon {
+  /** A codicon id, e.g. `vm-running` or `sync~spin`. */
+  id: string;
+  /** A theme colour id, when the state deserves one. */
+  color?: string;
+}
+
+const ICONS: Record<DeploymentState, StateIcon> = {
+  deploying: { id: 'sync~spin' },
+  destroying: { id: 'loading~spin' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  running: { id: 'vm-running', color: 'testing.iconPassed' },
+  starting: { id: 'loading~spin' },
+  unhealthy: { id: 'warning', color: 'list.warningForeground' },
+  stopped: { id: 'vm-outline', color: 'disabledForeground' },
+  missing: { id: 'warning', color: 'list.warningForeground' },
+  destroyed: { id: 'circle-slash', color: 'disabledForeground' },
+  unknown: { id: 'question' },
+};
+
+export function deploymentIcon(state: DeploymentState): StateIcon {
+  return ICONS[state];
+}
+
+/** States in which the deployment answers requests, so invoke is offered first. */
+export function canInvoke(state: DeploymentState): boolean {
+  return state === 'running' || state === 'starting' || state === 'unhealthy' || state === 'unknown';
+}
+
+/** The tree ids: stable across refreshes so VS Code keeps selection and expansion. */
+export const projectId = (root: string): string => `project:${root}`;
+export const deploymentId = (root: string, name: string): string => `deployment:${root}:${name}`;
+
+/** The host:port part of an endpoint, for a short description (`127.0.0.1:8123`). */
+export function endpointHost(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
+}

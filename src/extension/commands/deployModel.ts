@@ -1,0 +1,158 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readConfig } from '../../core/config';
+import { AppError } from '../../core/errors';
+import { defaultDeploymentName } from '../../core/names';
+import { loadProject } from '../../core/project/loadProject';
+import { DEPLOYMENT_NAME, type DeploymentRecord } from '../../core/records/record';
+import type { AutomationArgs } from '../../core/view/automationArgs';
+import type { Plan, TargetKind } from '../../targets/Target';
+import { automationArgs, isAutomation } from '../args';
+import type { RDeployContext } from '../context';
+import { readSettings } from '../settings';
+import { targetLabel } from '../tree/DeploymentNode';
+import { requireTrust } from '../trust';
+import { MultiStepInput, type Step } from '../ui/MultiStepInput';
+import { withCancellableProgress } from '../ui/progress';
+import { confirmPlanStep } from './deployPlanStep';
+
+interface DeployChoices {
+  root?: string;
+  target?: TargetKind;
+  name?: string;
+  plan?: Plan;
+}
+
+/** Deploy R Model…: project → target → name → plan, then a cancellable deploy. */
+export async function deployModel(ctx: RDeployContext, arg?: unknown): Promise<DeploymentRecord | undefined> {
+  requireTrust(vscode.l10n.t('Deploying'));
+  const args = automationArgs(arg) ?? {};
+  const skipConfirm = args.confirm === false;
+  const choices: DeployChoices = { root: args.root && path.resolve(args.root), target: args.target, name: args.name };
+  const projects = choices.root ? [choices.root] : await ctx.model.projects();
+  if (projects.length === 0) {
+    throw new AppError('project-not-found', vscode.l10n.t('No R project in this workspace: open a folder with renv.lock, packrat/packrat.lock, DESCRIPTION, an .Rproj file or score.R.'));
+  }
+  if (projects.length === 1) choices.root = projects[0];
+
+  const asks = { project: !choices.root, target: !choices.target, name: !choices.name };
+  const total = Number(asks.project) + Number(asks.target) + Number(asks.name) + (skipConfirm ? 0 : 1);
+  const title = vscode.l10n.t('Deploy R Model');
+  const stepNo = new Map<Step, number>();
+
+  const confirm: Step = async (input) => {
+    choices.plan = await makePlan(ctx, choices.root!, choices.target!, choices.name!, args);
+    await confirmPlanStep(input, choices.plan, { title, step: stepNo.get(confirm)!, totalSteps: total });
+  };
+  const nameStep: Step = async (input) => {
+    const config = await readConfig(choices.root!);
+    const existing = new Set((await ctx.model.recordsOf(choices.root!)).records.map((r) => r.name));
+    choices.name = await input.showInputBox({
+      title,
+      step: stepNo.get(nameStep)!,
+      totalSteps: total,
+      value: choices.name ?? defaultDeploymentName(choices.root!, config.name),
+      prompt: vscode.l10n.t('Deployment name: lower-case letters, digits and "-" (at most 63)'),
+      validate: (v) => validateName(v, existing),
+    });
+    return skipConfirm ? undefined : confirm;
+  };
+  const targetStep: Step = async (input) => {
+    choices.target = await pickTarget(input, { title, step: stepNo.get(targetStep)!, totalSteps: total });
+    return asks.name ? nameStep : skipConfirm ? undefined : confirm;
+  };
+  const projectStep: Step = async (input) => {
+    type Item = vscode.QuickPickItem & { root: string };
+    const items: Item[] = projects.map((root) => ({ label: path.basename(root), description: vscode.workspace.asRelativePath(root), root }));
+    const picked = await input.showQuickPick({ title, step: stepNo.get(projectStep)!, totalSteps: total, items, placeholder: vscode.l10n.t('Which R project?') });
+    choices.root = picked.root;
+    return asks.target ? targetStep : asks.name ? nameStep : skipConfirm ? undefined : confirm;
+  };
+  // Step numbers count only the steps actually asked.
+  let n = 0;
+  for (const [s, ask] of [
+    [projectStep, asks.project],
+    [targetStep, asks.target],
+    [nameStep, asks.name],
+    [confirm, !skipConfirm],
+  ] as const) {
+    if (ask) stepNo.set(s, ++n);
+  }
+  const first = asks.project ? projectStep : asks.target ? targetStep : asks.name ? nameStep : skipConfirm ? undefined : confirm;
+  if (first) await MultiStepInput.run(first);
+
+  const plan = choices.plan ?? (await makePlan(ctx, choices.root!, choices.target!, choices.name!, args));
+  return runDeploy(ctx, plan, isAutomation(arg));
+}
+
+/** Runs a plan in a cancellable notification and shows the result in the tree. */
+export async function runDeploy(ctx: RDeployContext, plan: Plan, quiet: boolean): Promise<DeploymentRecord> {
+  const root = plan.project.root;
+  ctx.log.info(`deploying ${plan.name} from ${root} to ${plan.target}`);
+  ctx.model.reloadRecords(root);
+  let record: DeploymentRecord;
+  try {
+    record = await withCancellableProgress(vscode.l10n.t('Deploying {0} to {1}', plan.name, targetLabel(plan.target)), ctx.log, (signal, progress) =>
+      ctx.target(plan.target).deploy(plan, { signal, progress }),
+    );
+  } finally {
+    // Success or failure, the record on disk changed: show it now rather than after the watcher.
+    ctx.model.reloadRecords(root);
+  }
+  ctx.log.info(`deployed ${record.name} at ${record.endpoint ?? '-'}`);
+  void ctx.tree.reveal(root, record.name);
+  if (!quiet) void offerNextSteps(record, root);
+  return record;
+}
+
+async function offerNextSteps(record: DeploymentRecord, root: string): Promise<void> {
+  const invoke = vscode.l10n.t('Invoke…');
+  const tail = vscode.l10n.t('Tail Logs');
+  const answer = await vscode.window.showInformationMessage(vscode.l10n.t('Deployed "{0}" at {1}.', record.name, record.endpoint ?? '-'), invoke, tail);
+  const arg = { root, name: record.name };
+  if (answer === invoke) await vscode.commands.executeCommand('rdeploy.invoke', arg);
+  if (answer === tail) await vscode.commands.executeCommand('rdeploy.tailLogs', arg);
+}
+
+/** The plan for the choices. Base image: argument > setting > rdeploy.json > the target's default. */
+export async function makePlan(ctx: RDeployContext, root: string, target: TargetKind, name: string, args: AutomationArgs): Promise<Plan> {
+  if (!DEPLOYMENT_NAME.test(name)) throw new AppError('usage', vscode.l10n.t('"{0}" is not a valid deployment name: use lower-case letters, digits and "-" (at most 63).', name));
+  const config = await readConfig(root);
+  const project = await loadProject(root);
+  for (const w of project.warnings) ctx.log.warn(w);
+  const baseImage = args.baseImage ?? readSettings(vscode.Uri.file(root)).baseImage ?? config.baseImage;
+  return ctx.target(target).plan(project, { name, baseImage, port: config.port, exclude: config.exclude });
+}
+
+function validateName(value: string, existing: Set<string>): string | vscode.InputBoxValidationMessage | undefined {
+  if (!DEPLOYMENT_NAME.test(value)) return vscode.l10n.t('Use lower-case letters, digits and "-", starting with a letter or digit (at most 63).');
+  if (existing.has(value)) {
+    return { message: vscode.l10n.t('"{0}" exists: deploying replaces it.', value), severity: vscode.InputBoxValidationSeverity.Info };
+  }
+  return undefined;
+}
+
+async function pickTarget(input: MultiStepInput, step: { title: string; step: number; totalSteps: number }): Promise<TargetKind> {
+  type Item = vscode.QuickPickItem & { target?: TargetKind; enabled: boolean };
+  const soon = vscode.l10n.t('coming soon');
+  const items: Item[] = [
+    { label: `$(vm) ${targetLabel('local')}`, description: vscode.l10n.t('Docker on this machine · free'), target: 'local', enabled: true },
+    { label: vscode.l10n.t('Cloud'), kind: vscode.QuickPickItemKind.Separator, enabled: false },
+    { label: `$(lock) ${targetLabel('lambda')}`, description: soon, target: 'lambda', enabled: false },
+    { label: `$(lock) ${targetLabel('aci')}`, description: soon, target: 'aci', enabled: false },
+    { label: `$(lock) ${targetLabel('batch')}`, description: soon, target: 'batch', enabled: false },
+  ];
+  const preferred = readSettings().defaultTarget;
+  const active = items.find((i) => i.target === preferred && i.enabled) ?? items[0];
+  const picked = await input.showQuickPick({
+    ...step,
+    items,
+    active,
+    placeholder: vscode.l10n.t('Where should the model run?'),
+    accept: (i) => {
+      if (!i.enabled) void vscode.window.showInformationMessage(vscode.l10n.t('{0} is coming soon. Deploy to Local Docker for now.', i.label.replace(/^\$\([^)]*\)\s*/, '')));
+      return i.enabled;
+    },
+  });
+  return picked.target!;
+}

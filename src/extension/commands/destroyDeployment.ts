@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import { deploymentId } from '../../core/view/deploymentState';
+import { automationArgs, resolveDeployment } from '../args';
+import type { RDeployContext } from '../context';
+import { TailManager } from '../logs/TailManager';
+import { targetLabel } from '../tree/DeploymentNode';
+import { withCancellableProgress } from '../ui/progress';
+
+/** Destroy…: after a modal naming exactly what goes (unless `confirm: false`), removes it all. */
+export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Promise<boolean> {
+  const ref = await resolveDeployment(ctx, arg);
+  const { root, record } = ref;
+  const doomed = record.resources.filter((r) => r.state !== 'deleted');
+  if (automationArgs(arg)?.confirm !== false) {
+    const list = doomed.length ? doomed.map((r) => `• ${r.kind} ${r.id}`).join('\n') : vscode.l10n.t('(nothing left but the record)');
+    const destroy = vscode.l10n.t('Destroy');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Destroy the deployment "{0}" ({1})?', record.name, targetLabel(record.target)),
+      { modal: true, detail: vscode.l10n.t('This deletes:\n{0}\nand the deployment record. It cannot be undone.', list) },
+      destroy,
+    );
+    if (answer !== destroy) return false;
+  }
+  ctx.tails.stop(TailManager.key(ref));
+  try {
+    await withCancellableProgress(vscode.l10n.t('Destroying {0}', record.name), ctx.log, (signal, progress) =>
+      ctx.target(record.target).destroy(record, { signal, progress }),
+    );
+  } finally {
+    ctx.model.reloadRecords(root);
+  }
+  const id = deploymentId(root, record.name);
+  ctx.model.forgetStatus(id);
+  ctx.invocations.forget(id);
+  ctx.log.info(`destroyed ${record.name}: ${doomed.map((r) => `${r.kind} ${r.id}`).join(', ') || 'nothing left'}`);
+  return true;
+}

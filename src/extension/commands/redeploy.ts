@@ -1,0 +1,16 @@
+import * as vscode from 'vscode';
+import type { DeploymentRecord } from '../../core/records/record';
+import type { TargetKind } from '../../targets/Target';
+import { isAutomation, resolveDeployment } from '../args';
+import type { RDeployContext } from '../context';
+import { requireTrust } from '../trust';
+import { makePlan, runDeploy } from './deployModel';
+
+/** Redeploy: the same project, name, target and base image as the record, rebuilt from today's files. */
+export async function redeploy(ctx: RDeployContext, arg?: unknown): Promise<DeploymentRecord> {
+  requireTrust(vscode.l10n.t('Redeploying'));
+  const { root, record } = await resolveDeployment(ctx, arg);
+  const baseImage = typeof record.details.baseImage === 'string' ? record.details.baseImage : undefined;
+  const plan = await makePlan(ctx, root, record.target as TargetKind, record.name, { baseImage });
+  return runDeploy(ctx, plan, isAutomation(arg));
+}

@@ -1,0 +1,35 @@
+import type * as vscode from 'vscode';
+import type { InvocationHistory } from '../core/view/invocationHistory';
+import type { Target } from '../targets/Target';
+import type { PayloadEditors } from './documents/PayloadEditors';
+import type { ReadonlyDocuments } from './documents/ReadonlyDocuments';
+import type { TailManager } from './logs/TailManager';
+import type { WorkspaceModel } from './model/WorkspaceModel';
+import type { DeploymentsTree } from './tree/DeploymentsTree';
+import type { RefreshManager } from './tree/RefreshManager';
+
+/**
+ * Everything commands need, created once in `activate` and passed down: no module-level
+ * mutable state. Targets come through `target()` so tests and future targets can swap them.
+ */
+export interface RDeployContext {
+  readonly extension: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly model: WorkspaceModel;
+  readonly tree: DeploymentsTree;
+  readonly refresh: RefreshManager;
+  readonly invocations: InvocationHistory;
+  readonly documents: {
+    /** `rdeploy-response`: invocation answers (JSON). */
+    readonly response: ReadonlyDocuments;
+    /** `rdeploy-details`: Show Deployment Details. */
+    readonly details: ReadonlyDocuments;
+    /** `rdeploy-dockerfile`: Preview Dockerfile. */
+    readonly dockerfile: ReadonlyDocuments;
+    /** `rdeploy-logs`: live log tails. */
+    readonly logs: ReadonlyDocuments;
+  };
+  readonly payloadEditors: PayloadEditors;
+  readonly tails: TailManager;
+  target(kind: string): Target;
+}

@@ -1,0 +1,58 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { deploymentId } from '../core/view/deploymentState';
+import { handlerError } from '../core/view/invocationHistory';
+import type { InvokeResult } from '../targets/Target';
+import type { RDeployContext } from './context';
+import type { DeploymentRef } from './model/WorkspaceModel';
+
+/** Calls a deployment and records the call in the tree's "Last invocations". */
+export async function invokeDeployment(ctx: RDeployContext, ref: DeploymentRef, payload: string, payloadName: string | undefined, signal?: AbortSignal): Promise<InvokeResult> {
+  const result = await ctx.target(ref.record.target).invoke(ref.record, payload, { signal });
+  ctx.log.info(`invoked ${ref.record.name}: ${result.ok ? 'ok' : 'handler error'} in ${result.durationMs.toFixed(1)} ms`);
+  ctx.invocations.add(deploymentId(ref.root, ref.record.name), {
+    at: new Date(),
+    ok: result.ok,
+    durationMs: result.durationMs,
+    payloadName,
+    error: result.ok ? undefined : handlerError(result.body),
+  });
+  const node = ctx.tree.findDeploymentNode(ref.root, ref.record.name);
+  if (node) ctx.tree.refreshNode(node);
+  return result;
+}
+
+export interface ShownResult {
+  ok: boolean;
+  body: unknown;
+  raw: string;
+  durationMs: number;
+}
+
+/**
+ * The answer in a read-only JSON editor titled with who answered, the status and the duration;
+ * a handler error is also shown as an error notification.
+ */
+export async function showResponse(ctx: RDeployContext, who: string, result: ShownResult): Promise<vscode.Uri> {
+  const status = result.ok ? 'ok' : 'error';
+  const title = `${who} · ${status} · ${Math.round(result.durationMs)} ms.json`;
+  const uri = ctx.documents.response.create(title, prettyJson(result.raw));
+  await ctx.documents.response.show(uri, 'json', true);
+  if (!result.ok) {
+    const why = handlerError(result.body) ?? vscode.l10n.t('the handler failed');
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', who, why));
+  }
+  return uri;
+}
+
+function prettyJson(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw), null, 2) + '\n';
+  } catch {
+    return raw;
+  }
+}
+
+export function projectLabel(root: string): string {
+  return path.basename(root);
+}

@@ -1,0 +1,115 @@
+import * as vscode from 'vscode';
+import type { DeploymentRecord } from '../../core/records/record';
+import {
+  deploymentContextValue,
+  deploymentIcon,
+  deploymentId,
+  deploymentState,
+  endpointHost,
+  type DeploymentState,
+} from '../../core/view/deploymentState';
+import type { DeploymentsTree } from './DeploymentsTree';
+import { InvocationsNode } from './InvocationsNode';
+import { MessageNode } from './MessageNode';
+import type { TreeNode } from './nodes';
+import type { ProjectNode } from './ProjectNode';
+
+const TARGET_LABELS: Record<string, string> = { local: 'Local Docker', lambda: 'AWS Lambda', aci: 'Azure Container Instances', batch: 'Azure Batch' };
+
+export function targetLabel(kind: string): string {
+  return TARGET_LABELS[kind] ?? kind;
+}
+
+/** A deployment; the record is replaced in place on refresh so VS Code keeps the same element. */
+export class DeploymentNode implements TreeNode {
+  readonly id: string;
+
+  constructor(
+    readonly parent: ProjectNode,
+    public record: DeploymentRecord,
+    private readonly tree: DeploymentsTree,
+  ) {
+    this.id = deploymentId(parent.root, record.name);
+  }
+
+  get root(): string {
+    return this.parent.root;
+  }
+
+  state(): DeploymentState {
+    return deploymentState(this.record, this.tree.model.liveStatus(this.id));
+  }
+
+  treeItem(): vscode.TreeItem {
+    const state = this.state();
+    const live = this.tree.model.liveStatus(this.id);
+    const t = new vscode.TreeItem(this.record.name, vscode.TreeItemCollapsibleState.Collapsed);
+    t.id = this.id;
+    t.contextValue = deploymentContextValue(this.record, state);
+    const icon = deploymentIcon(state);
+    t.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+    const host = state === 'running' ? endpointHost(this.record.endpoint) : undefined;
+    t.description = [this.record.target, state, host].filter(Boolean).join(' · ');
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${this.record.name}** — ${targetLabel(this.record.target)}\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('State')}: \`${state}\``);
+    if (live && 'status' in live && live.status.detail) md.appendText(` (${live.status.detail})`);
+    if (live && 'error' in live) md.appendText(` — ${live.error}`);
+    md.appendMarkdown(`\n\n${vscode.l10n.t('Handler')}: \`${this.record.handler}\``);
+    if (this.record.endpoint) md.appendMarkdown(`\n\n${vscode.l10n.t('Endpoint')}: ${this.record.endpoint}`);
+    md.appendMarkdown(`\n\n${vscode.l10n.t('Updated')}: ${new Date(this.record.updatedAt).toLocaleString()}`);
+    t.tooltip = md;
+    return t;
+  }
+
+  children(): TreeNode[] {
+    const r = this.record;
+    const nodes: TreeNode[] = [];
+    if (r.status === 'failed') {
+      nodes.push(MessageNode.error(this, r.error ?? vscode.l10n.t('The last deploy failed.'), `${this.id}:error`));
+    }
+    const live = this.tree.model.liveStatus(this.id);
+    if (live && 'error' in live) {
+      nodes.push(MessageNode.error(this, vscode.l10n.t('Status unavailable: {0}', live.error), `${this.id}:status-error`));
+    } else if (live?.status.state === 'missing' && r.status !== 'failed') {
+      nodes.push(
+        new MessageNode(this, {
+          id: `${this.id}:missing`,
+          label: vscode.l10n.t('Container is gone'),
+          description: vscode.l10n.t('Redeploy or Destroy'),
+          tooltip: live.status.detail,
+          icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+        }),
+      );
+    }
+    if (r.endpoint) {
+      nodes.push(
+        new MessageNode(this, {
+          id: `${this.id}:endpoint`,
+          label: r.endpoint,
+          description: vscode.l10n.t('endpoint — click to copy'),
+          tooltip: vscode.l10n.t('POST {0}/invocations with a JSON payload', r.endpoint),
+          icon: new vscode.ThemeIcon('link'),
+          command: { command: 'rdeploy.copyText', title: vscode.l10n.t('Copy'), arguments: [r.endpoint] },
+          contextValue: 'endpoint',
+        }),
+      );
+    }
+    const image = typeof r.details.image === 'string' ? r.details.image : r.resources.find((x) => x.kind === 'image')?.id;
+    if (image) {
+      const imageId = typeof r.details.imageId === 'string' ? r.details.imageId : undefined;
+      nodes.push(
+        new MessageNode(this, {
+          id: `${this.id}:image`,
+          label: image,
+          description: imageId ? imageId.replace(/^sha256:/, '').slice(0, 12) : vscode.l10n.t('image'),
+          tooltip: [image, imageId, typeof r.details.baseImage === 'string' ? `FROM ${r.details.baseImage}` : undefined].filter(Boolean).join('\n'),
+          icon: new vscode.ThemeIcon('package'),
+          contextValue: 'image',
+        }),
+      );
+    }
+    nodes.push(new InvocationsNode(this, this.tree));
+    return nodes;
+  }
+}

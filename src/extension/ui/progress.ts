@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import type { Progress } from '../../targets/Target';
+
+/**
+ * Long work in a cancellable notification: Cancel aborts the signal end to end, phases become
+ * the notification's message and streamed lines go to the "R Deploy" log.
+ */
+export function withCancellableProgress<T>(
+  title: string,
+  log: vscode.LogOutputChannel,
+  work: (signal: AbortSignal, progress: Progress) => Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (p, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    const progress: Progress = {
+      report({ message, line }) {
+        if (message) {
+          log.info(message);
+          p.report({ message });
+        }
+        if (line !== undefined && line.trim()) log.info(`  ${line.trimEnd()}`);
+      },
+    };
+    return work(controller.signal, progress).finally(() => sub.dispose());
+  });
+}
