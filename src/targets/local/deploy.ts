@@ -28,6 +28,8 @@ export async function deployLocal(plan: Plan, ctx: TargetContext, deps: DeployDe
   const { signal, progress } = ctx;
   if (signal?.aborted) throw cancelledError();
   const labels = localLabels(root, plan.name);
+  // Reach the engine before writing anything: with no Docker there is nothing to record.
+  const docker = await deps.docker();
   const previous = await readRecord(root, plan.name);
   if (previous && previous.target !== 'local' && previous.status !== 'destroyed') {
     throw new AppError('usage', `"${plan.name}" is already a ${previous.target} deployment of this project. Destroy it first (\`rdeploy destroy ${plan.name}\`) or choose another name.`);
@@ -53,7 +55,6 @@ export async function deployLocal(plan: Plan, ctx: TargetContext, deps: DeployDe
   };
   await save();
 
-  const docker = await deps.docker();
   let builtImage: string | undefined;
   let containerId: string | undefined;
   try {
