@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { HANDLER_LENS_SELECTOR } from './codelens/HandlerCodeLensProvider';
+import { HANDLER_LENS_SELECTOR } from './codelens/handlerLensSelector';
 import { COMMAND_IDS } from './commandIds';
 import type { RDeployContext } from './context';
 import { PayloadEditors } from './documents/PayloadEditors';
@@ -36,12 +36,17 @@ export function activate(extension: vscode.ExtensionContext): RDeployApi {
 
   let services: Promise<Services> | undefined;
   const load = (): Promise<Services> =>
-    (services ??= import('./services.js').then((m) => {
-      const t0 = performance.now();
-      const s = m.createServices({ extension, log, documents, payloadEditors }, tree, lensesChanged, subscriptions);
-      log.info(`services ready in ${(performance.now() - t0).toFixed(1)} ms`);
-      return s;
-    }));
+    (services ??= Promise.resolve()
+      // require, not import(): the chunk must load through the extension host's CommonJS loader
+      // (which provides `vscode`). scripts/build.mjs points it at dist/sdk/extension-services.js.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      .then((): typeof import('./services.js') => require('./services.js'))
+      .then((m) => {
+        const t0 = performance.now();
+        const s = m.createServices({ extension, log, documents, payloadEditors }, tree, lensesChanged, subscriptions);
+        log.info(`services ready in ${(performance.now() - t0).toFixed(1)} ms`);
+        return s;
+      }));
   const tree = new LazyTreeProvider(async () => (await load()).ctx.tree);
 
   subscriptions.push(

@@ -10,11 +10,6 @@ import { candidateRoots, handlerDefinitionLine, handlerTarget } from '../../core
  * "Invoke locally" and "Deploy…" above the handler function, only in an R file that is the
  * handler file of a project (score.R's `score`, or rdeploy.json's "handler").
  */
-export const HANDLER_LENS_SELECTOR: vscode.DocumentSelector = [
-  { language: 'r', scheme: 'file' },
-  { pattern: '**/*.{R,r}', scheme: 'file' },
-];
-
 export class HandlerCodeLensProvider implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { deploymentId } from '../../core/view/deploymentState';
+import { resourcesToDelete } from '../../core/view/resourceList';
 import { automationArgs, resolveDeployment } from '../args';
 import type { RDeployContext } from '../context';
 import { TailManager } from '../logs/TailManager';
@@ -10,9 +11,9 @@ import { withCancellableProgress } from '../ui/progress';
 export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Promise<boolean> {
   const ref = await resolveDeployment(ctx, arg);
   const { root, record } = ref;
-  const doomed = record.resources.filter((r) => r.state !== 'deleted');
+  const doomed = resourcesToDelete(record);
   if (automationArgs(arg)?.confirm !== false) {
-    const list = doomed.length ? doomed.map((r) => `• ${r.kind} ${r.id}`).join('\n') : vscode.l10n.t('(nothing left but the record)');
+    const list = doomed.length ? doomed.map((r) => `• ${r}`).join('\n') : vscode.l10n.t('(nothing left but the record)');
     const destroy = vscode.l10n.t('Destroy');
     const answer = await vscode.window.showWarningMessage(
       vscode.l10n.t('Destroy the deployment "{0}" ({1})?', record.name, targetLabel(record.target)),
@@ -32,6 +33,6 @@ export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Pro
   const id = deploymentId(root, record.name);
   ctx.model.forgetStatus(id);
   ctx.invocations.forget(id);
-  ctx.log.info(`destroyed ${record.name}: ${doomed.map((r) => `${r.kind} ${r.id}`).join(', ') || 'nothing left'}`);
+  ctx.log.info(`destroyed ${record.name}: ${doomed.join(', ') || 'nothing left'}`);
   return true;
 }

@@ -11,6 +11,8 @@ export async function pickDeployment(ctx: RDeployContext, root?: string): Promis
   if (all.length === 0) {
     throw new AppError('not-found', vscode.l10n.t('There is no deployment yet. Run "R Deploy: Deploy R Model…" first.'));
   }
+  // One deployment: nothing to choose (Destroy still names it in its confirmation).
+  if (all.length === 1) return all[0]!;
   const items = all.map((d) => ({
     label: d.record.name,
     description: `${d.record.target} · ${deploymentState(d.record, ctx.model.liveStatus(deploymentId(d.root, d.record.name)))}`,
