@@ -5,7 +5,7 @@
 //
 //   node scripts/package.mjs [--out FILE] [--no-build]
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
@@ -95,6 +95,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!argv.includes('--no-build')) {
     execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--production'], { cwd: REPO, stdio: 'inherit' });
   }
+  mkdirSync(path.dirname(out), { recursive: true });
   const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = [vsce, 'package', '--no-dependencies', '--out', out];
   // No public repository yet: say so rather than invent one (vsce refuses otherwise).
