@@ -37,7 +37,9 @@ export async function showResponse(ctx: RDeployContext, who: string, result: Sho
   const status = result.ok ? 'ok' : 'error';
   const title = `${who} · ${status} · ${Math.round(result.durationMs)} ms.json`;
   const uri = ctx.documents.response.create(title, prettyJson(result.raw));
-  await ctx.documents.response.show(uri, 'json', true);
+  // Called from code (the CodeLens), keep the code in view and answer beside it.
+  const fromCode = vscode.window.activeTextEditor?.document.uri.scheme === 'file';
+  await ctx.documents.response.show(uri, 'json', true, fromCode ? vscode.ViewColumn.Beside : undefined);
   if (!result.ok) {
     const why = handlerError(result.body) ?? vscode.l10n.t('the handler failed');
     void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', who, why));

@@ -36,10 +36,10 @@ export class ReadonlyDocuments implements vscode.TextDocumentContentProvider, vs
     return uri;
   }
 
-  async show(uri: vscode.Uri, language?: string, preview = false): Promise<vscode.TextDocument> {
+  async show(uri: vscode.Uri, language?: string, preview = false, viewColumn?: vscode.ViewColumn): Promise<vscode.TextDocument> {
     let doc = await vscode.workspace.openTextDocument(uri);
     if (language && doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language).then((d) => d, () => doc);
-    await vscode.window.showTextDocument(doc, { preview, preserveFocus: false });
+    await vscode.window.showTextDocument(doc, { preview, preserveFocus: false, viewColumn });
     return doc;
   }
 
