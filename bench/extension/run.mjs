@@ -61,7 +61,7 @@ const mainText = readFileSync(path.join(dist, 'extension.js'), 'utf8');
 // (dockerode's prototype methods survive minification; a mere mention of "ssh2" in data would not count.)
 const sdkInlined = /\.prototype\.(listContainers|createContainer|getContainer)\s*=/.test(mainText);
 
-/** What the main bundle is made of, by package (a separate esbuild pass with a metafile). */
+/** What the extension code (main bundle and its lazy chunks, SDKs aside) is made of, by package. */
 async function composition() {
   const esbuild = await import('esbuild');
   const r = await esbuild.build({
@@ -154,9 +154,10 @@ async function hostSamples() {
 }
 const host = argv.includes('--no-host') ? null : await hostSamples();
 
-// Report. An empty extension's activate() already costs tens of ms in code-server (the host
-// initialises the extension's storage over the browser connection), a cost desktop VS Code
-// pays locally; the goal applies to what R Deploy adds on top of it.
+// Report. An empty extension's activate() already costs ~10-30 ms in code-server (the host
+// initialises the extension's storage over the browser connection). The goal is checked on R
+// Deploy's whole activate() all the same (the stricter reading); the difference to the anchor
+// is what R Deploy itself adds.
 const ownMs = host && host.activationMs !== null && host.anchorMs !== null ? host.activationMs - host.anchorMs : null;
 const ratio = (a, b) => (a !== null && b ? `${(a / b).toFixed(1)}×` : 'n/a');
 console.log('Sizes');
@@ -164,7 +165,7 @@ console.log(`  dist/extension.js (main bundle)  ${kb(sizes.bundleBytes).padStart
 for (const [f, b] of Object.entries(sizes.sdkChunks)) console.log(`  dist/sdk/${f.padEnd(24)}${kb(b).padStart(10)}   lazily loaded`);
 console.log(`  dist/webview (browser)           ${kb(sizes.webviewBytes).padStart(10)}`);
 console.log(`  rdeploy.vsix                     ${kb(sizes.vsixBytes).padStart(10)}   goal < 10240 KB`);
-console.log(`  main bundle by source (minified): ${parts.map(([k, b]) => `${k} ${kb(b)}`).join(', ')}`);
+console.log(`  extension code by source, main + lazy chunks (minified): ${parts.map(([k, b]) => `${k} ${kb(b)}`).join(', ')}`);
 console.log(`Plain Node, median of ${REQUIRE_RUNS} fresh processes (stub vscode)`);
 console.log(`  require empty module (anchor)    ${ms(plainResult.anchorMs).padStart(10)}`);
 console.log(`  require dist/extension.js        ${ms(plainResult.requireMs).padStart(10)}   ${ratio(plainResult.requireMs, plainResult.anchorMs)} the anchor`);
@@ -173,8 +174,8 @@ if (host) {
   console.log(`code-server extension host, median of ${host.samples} fresh hosts`);
   console.log(`  first activate() in the host     ${ms(host.warmMs).padStart(10)}   (an empty extension; one-time costs)`);
   console.log(`  anchor extension activate()      ${ms(host.anchorMs).padStart(10)}   (an empty extension, after it)`);
-  console.log(`  R Deploy activate()              ${ms(host.activationMs).padStart(10)}   ${ratio(host.activationMs, host.anchorMs)} the anchor`);
-  console.log(`  R Deploy's own cost (− anchor)   ${ms(ownMs).padStart(10)}   goal < 50 ms`);
+  console.log(`  R Deploy activate()              ${ms(host.activationMs).padStart(10)}   ${ratio(host.activationMs, host.anchorMs)} the anchor; goal < 50 ms`);
+  console.log(`  R Deploy's own cost (− anchor)   ${ms(ownMs).padStart(10)}   (within noise when near 0)`);
   if (host.selfReportedMs !== null) console.log(`  R Deploy's own activate() timing ${ms(host.selfReportedMs).padStart(10)}`);
   for (const e of host.errors) console.log(`  error: ${e}`);
 }
@@ -182,7 +183,7 @@ const missed = [];
 if (sizes.bundleBytes >= GOALS.bundleBytes) missed.push('main bundle ≥ 2 MB');
 if (sdkInlined) missed.push('SDK code inlined in the main bundle');
 if (sizes.vsixBytes >= GOALS.vsixBytes) missed.push('vsix ≥ 10 MB');
-if (host && (ownMs === null || ownMs >= GOALS.activationMs)) missed.push('activation ≥ 50 ms (or not measured)');
+if (host && (host.activationMs === null || host.activationMs >= GOALS.activationMs)) missed.push('activation ≥ 50 ms (or not measured)');
 if (host?.alreadyActive) missed.push('R Deploy was already active in a workspace without R projects (activates too eagerly)');
 console.log(JSON.stringify({ bench: 'extension', sizes, composition: Object.fromEntries(parts), plain: plainResult, host: host && { ...host, ownMs }, goalsMissed: missed }));
 if (missed.length) {
