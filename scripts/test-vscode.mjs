@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildVscodeTests } from './build-vscode-tests.mjs';
-import { REPO, TEST_BASE_IMAGE, buildExtension, makeScratch, startChromium, startCodeServer, summaryLine, sweepDocker, waitFor } from './vscode-harness.mjs';
+import { REPO, TEST_BASE_IMAGE, buildExtension, makeScratch, startChromium, startCodeServer, summaryLine, sweepDocker, writeSummary, waitFor } from './vscode-harness.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -127,5 +127,6 @@ try {
 }
 const failed = (results?.failed ?? 0) + (status && !results?.failed ? 1 : 0);
 console.log(`\n${elapsed()}`);
+writeSummary('vscode', { passed: results?.passed ?? 0, failed, skipped: results?.pending ?? 0 });
 console.log(summaryLine('vscode', { passed: results?.passed ?? 0, failed, skipped: results?.pending ?? 0 }));
 process.exit(status);

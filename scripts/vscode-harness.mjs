@@ -278,6 +278,13 @@ export function buildExtension() {
   execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'inherit' });
 }
 
+/** Writes test-results/<label>-summary.json ({passed, failed, skipped}) for a summary across runners. */
+export function writeSummary(label, counts) {
+  const dir = path.join(REPO, 'test-results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `${label}-summary.json`), JSON.stringify({ passed: counts.passed, failed: counts.failed, skipped: counts.skipped ?? 0 }));
+}
+
 /** Prints a final line CI reads, e.g. "vscode: 12 passed, 0 failed". */
 export function summaryLine(label, { passed, failed, skipped = 0 }) {
   return `${label}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;

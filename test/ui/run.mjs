@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO, makeScratch, sleep, startChromium, startCodeServer, summaryLine, sweepDocker, codeServerBin } from '../../scripts/vscode-harness.mjs';
+import { REPO, makeScratch, sleep, startChromium, startCodeServer, summaryLine, sweepDocker, writeSummary, codeServerBin } from '../../scripts/vscode-harness.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -255,5 +255,6 @@ try {
 for (const r of results.filter((x) => x.state === 'failed')) console.log(`\nFAILED: ${r.title}\n${r.error}`);
 const count = (s) => results.filter((r) => r.state === s).length;
 const failed = count('failed') + (status && !count('failed') ? 1 : 0);
+writeSummary('ui', { passed: count('passed'), failed, skipped: count('skipped') });
 console.log(summaryLine('ui', { passed: count('passed'), failed, skipped: count('skipped') }));
 process.exit(status);
