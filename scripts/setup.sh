@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything R Deploy's quick start and tests need, on a fresh Debian/Ubuntu machine or a
 # developer's laptop: system packages (when missing and we may install them), a running Docker
-# engine, the local R base image, npm packages and the bundles. Safe to run again: each step
+# engine, the local R base image, npm packages, code-server and Chromium, and the bundles. Safe to run again: each step
 # skips work that is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +49,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # the optional per-platform packages of rollup listed); install still honours the lock.
   npm install --no-audit --no-fund --loglevel=error
 fi
+# 5. A real VS Code (code-server 4.100.3) and Chromium for the extension's tests.
+say "setting up code-server and Chromium"
+bash scripts/setup-vscode.sh
+
 say "building"
 npm run --silent build
 say "ready"

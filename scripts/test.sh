@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# The whole test suite: type check, lint, bundle, then unit and end-to-end tests (vitest).
+# The whole test suite: type check, lint, bundle, unit and end-to-end tests (vitest), then the
+# extension's integration and UI tests in code-server.
 # Ends with one plain "N passed, N failed" line, which CI reads.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 set -e
 npx tsc --noEmit
+npx tsc --noEmit -p webview
 npx eslint --max-warnings 0 .
 node scripts/build.mjs
 set +e
 mkdir -p test-results
+rm -f test-results/vscode-summary.json test-results/ui-summary.json
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@"
 status=$?
-node scripts/test-summary.mjs test-results/vitest.json || status=1
+# The extension in a real VS Code (code-server): integration suites, then the UI end to end.
+node scripts/test-vscode.mjs --no-build || status=1
+node test/ui/run.mjs || status=1
+node scripts/test-summary.mjs test-results/vitest.json test-results/vscode-summary.json test-results/ui-summary.json || status=1
 exit $status
