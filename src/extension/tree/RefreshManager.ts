@@ -26,7 +26,10 @@ export class RefreshManager implements vscode.Disposable {
       this.pollSoon();
     });
     const watcher = vscode.workspace.createFileSystemWatcher('**/.rdeploy/deployments/*.json');
-    const onRecordFile = (uri: vscode.Uri) => this.scheduler.request(path.dirname(path.dirname(path.dirname(uri.fsPath))));
+    const onRecordFile = (uri: vscode.Uri) => {
+      log.info(`record file changed: ${uri.fsPath}`);
+      this.scheduler.request(path.dirname(path.dirname(path.dirname(uri.fsPath))));
+    };
     this.disposables.push(
       watcher,
       watcher.onDidCreate(onRecordFile),
