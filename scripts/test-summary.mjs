@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 const [vitestFile, ...others] = process.argv.slice(2);
 const report = JSON.parse(readFileSync(vitestFile, 'utf8'));
 let passed = report.numPassedTests ?? 0;
-let failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+// A file that fails to load has no failed test of its own: count it then, and only then.
+let failed = report.numFailedTests || report.numFailedTestSuites || 0;
 let skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 for (const file of others) {
   if (!existsSync(file)) {

@@ -74,7 +74,7 @@ describe.skipIf(!hasBaseImage)(`local target against the real engine (needs ${BA
         ['container', 'created'],
       ]);
       expect(await readRecord(project.root, names.main)).toEqual(record);
-      expect(progress.messages.some((m) => m.startsWith('Step '))).toBe(true);
+      expect(progress.messages.some((m) => m.startsWith('Building image ('))).toBe(true);
       expect(progress.lines.some((l) => l.includes('model loaded'))).toBe(true);
 
       const inspect = JSON.parse(docker('inspect', record.resources[1]!.id)) as [{ HostConfig: { NetworkMode: string }; Config: { Labels: Record<string, string>; Env: string[] } }];
