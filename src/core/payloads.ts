@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError } from './errors';
+import { PAYLOAD_NAME } from './payloadName';
 
 /**
  * Saved payloads: `.rdeploy/payloads/<name>.json` (saved by the user) and any `*.json` under
@@ -13,7 +14,6 @@ export interface SavedPayload {
   origin: 'saved' | 'sample';
 }
 
-const PAYLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export function payloadsDir(root: string): string {
   return path.join(root, '.rdeploy', 'payloads');

@@ -4,8 +4,8 @@ import { AppError, cancelledError } from '../../core/errors';
 import { listPayloads, savePayload } from '../../core/payloads';
 import { automationArgs, resolveProject } from '../args';
 import type { RDeployContext } from '../context';
+import { PAYLOAD_NAME } from '../../core/payloadName';
 
-const PAYLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
  * Save Payload: one click from the template editor's CodeLens or title button. Saves the JSON
