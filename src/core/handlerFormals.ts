@@ -21,6 +21,11 @@ export interface HandlerFormals {
 export interface ReadFormalsOptions {
   /** The R executable (see resolveRPath); its Rscript is used. Default: `Rscript` on PATH. */
   rPath?: string;
+  /**
+   * False: R is not run at all and the TypeScript reader answers (an untrusted workspace must
+   * not run R on its files). Default true.
+   */
+  useR?: boolean;
   signal?: AbortSignal;
   /** Default 10 s; R that takes longer is given up on and the TypeScript parser answers. */
   timeoutMs?: number;
@@ -49,7 +54,7 @@ export async function readHandlerFormals(projectRoot: string, handler: string, o
   const notDefined = () =>
     new AppError('not-found', `${path.basename(handlerFile)} does not define ${fn} as \`${fn} <- function(...)\` at the top level, so its arguments are unknown.`);
 
-  const viaR = await formalsWithR(handlerFile, fn, opts);
+  const viaR: RResult = opts.useR === false ? { kind: 'unavailable', reason: 'R not wanted' } : await formalsWithR(handlerFile, fn, opts);
   throwIfAborted(opts.signal);
   if (viaR.kind === 'found') return { args: viaR.args, via: 'R' };
   if (viaR.kind === 'absent') throw notDefined();

@@ -46,9 +46,10 @@ export function findR(): string | undefined {
 /** A JSON object with one key per handler argument (read with R when trusted and available). */
 export async function handlerTemplate(root: string, signal?: AbortSignal): Promise<string> {
   const project = await loadProject(root);
-  // Running R on the workspace's files needs trust; without it the TypeScript reader answers.
-  const rPath = vscode.workspace.isTrusted ? findR() : undefined;
-  const formals = await readHandlerFormals(root, project.handler, { rPath, signal });
+  // Running R on the workspace's files needs trust; without it the TypeScript reader answers
+  // (useR: false — an undefined rPath alone would mean `Rscript` from PATH).
+  const trusted = vscode.workspace.isTrusted;
+  const formals = await readHandlerFormals(root, project.handler, trusted ? { rPath: findR(), signal } : { useR: false, signal });
   return payloadTemplate(formals.args);
 }
 

@@ -1,7 +1,7 @@
 // readHandlerFormals with the host's real R (4.2.2 here), its TypeScript fallback, and
 // payloadTemplate. The R answer is the reference the fallback parser is held to.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,24 @@ describe('readHandlerFormals falls back to the TypeScript parser', () => {
   it('when the file does not parse (the user is typing): the header above the error is read', async () => {
     const res = await readHandlerFormals(path.join(FIXTURES, 'syntax-error'), 'score.score');
     expect(res).toEqual({ via: 'parse', args: [{ name: 'x' }, { name: 'y', default: '"default"' }] });
+  });
+
+  it('with useR: false, never starts R, not even the Rscript on PATH (untrusted workspaces)', async () => {
+    const bin = mkdtempSync(path.join(tmp, 'bin-'));
+    const marker = path.join(bin, 'ran');
+    writeFileSync(path.join(bin, 'Rscript'), `#!/bin/sh\necho ran > '${marker}'\nexit 1\n`, { mode: 0o755 });
+    const previous = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${previous ?? ''}`;
+    try {
+      const res = await readHandlerFormals(HEADERS, 'score.lam', { useR: false });
+      expect(res).toEqual({ via: 'parse', args: [{ name: 'x' }, { name: 'threshold', default: '0.5' }] });
+      expect(existsSync(marker)).toBe(false);
+      // The fake is what an undefined rPath runs, so the check above can fail.
+      await readHandlerFormals(HEADERS, 'score.lam', { rPath: undefined });
+      expect(existsSync(marker)).toBe(true);
+    } finally {
+      process.env.PATH = previous;
+    }
   });
 
   it('when R does not answer in time', async () => {
