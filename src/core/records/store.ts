@@ -87,7 +87,16 @@ export async function readRecord(root: string, name: string): Promise<Deployment
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new AppError('internal', `Cannot read the deployment record ${file}: ${(e as Error).message}.`, { cause: e });
   }
-  return parseRecord(file, text);
+  return locatedAt(root, parseRecord(file, text));
+}
+
+/**
+ * Where a record file lies is authoritative for the project it belongs to: a record committed to
+ * a repository, or copied from elsewhere, must not make a command act on another folder.
+ */
+function locatedAt(root: string, record: DeploymentRecord): DeploymentRecord {
+  const here = path.resolve(root);
+  return record.projectRoot === here ? record : { ...record, projectRoot: here };
 }
 
 export function parseRecord(file: string, text: string): DeploymentRecord {
@@ -134,7 +143,7 @@ export async function listRecords(root: string): Promise<RecordList> {
     try {
       const name = entry.slice(0, -'.json'.length);
       if (!DEPLOYMENT_NAME.test(name)) throw new AppError('config-invalid', `${file} is not named like a deployment record (<name>.json).`);
-      out.records.push(parseRecord(file, await readFile(file, 'utf8')));
+      out.records.push(locatedAt(root, parseRecord(file, await readFile(file, 'utf8'))));
     } catch (e) {
       const error = e instanceof AppError ? e : new AppError('internal', `Cannot read the deployment record ${file}: ${(e as Error).message}.`, { cause: e });
       out.problems.push({ file, error });

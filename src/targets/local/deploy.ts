@@ -7,6 +7,7 @@ import { createContainer, removeOwnContainer, startContainer } from './container
 import { dockerMessage, removeImage, removeQuietly, type DockerClient } from './dockerClient';
 import { freePort, isPortFree } from './freePort';
 import { containerLogs } from './logs';
+import { isOurs } from './ownership';
 import { localDetails, localLabels } from './plan';
 import { resolveResource, setResource } from './records';
 import { waitReady } from './waitReady';
@@ -135,6 +136,7 @@ async function withStartupLogs<T>(docker: DockerClient, record: DeploymentRecord
 async function removeReplacedImages(docker: DockerClient, record: DeploymentRecord, keep: string): Promise<void> {
   for (const r of record.resources) {
     if (r.kind !== 'image' || r.state !== 'created' || r.id === keep) continue;
+    if (!(await isOurs(docker, 'image', r.id, record.projectRoot, record.name))) continue;
     try {
       await removeImage(docker, r.id);
       r.state = 'deleted';

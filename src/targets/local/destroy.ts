@@ -3,7 +3,8 @@ import type { DeploymentRecord } from '../../core/records/record';
 import { deleteRecord, readRecord, writeRecord } from '../../core/records/store';
 import type { TargetContext } from '../Target';
 import { dockerMessage, removeImage, removeQuietly, type DockerClient } from './dockerClient';
-import { containerName, labelFilters } from './plan';
+import { isOurs } from './ownership';
+import { labelFilters } from './plan';
 
 /**
  * Removes the deployment's containers and images, then its record. Idempotent: what is already
@@ -31,8 +32,8 @@ export async function destroyLocal(docker: DockerClient, record: DeploymentRecor
   const containers = new Set(current.resources.filter((r) => r.kind === 'container' && r.state !== 'deleted').map((r) => r.id));
   for (const c of await docker.listContainers({ all: true, filters })) containers.add(c.Id);
   for (const id of containers) {
-    // A planned container is known by name only: remove it only if it carries our labels.
-    if (id === containerName(record.name) && !(await labelled(docker, id, root, record.name))) continue;
+    // Only what carries this deployment's labels is ours (see isOurs).
+    if (!(await isOurs(docker, 'container', id, root, record.name))) continue;
     progress?.report({ message: `Removing container ${id.slice(0, 12)}` });
     try {
       await removeQuietly(() => docker.getContainer(id).remove({ force: true }));
@@ -45,6 +46,7 @@ export async function destroyLocal(docker: DockerClient, record: DeploymentRecor
   const images = new Set(current.resources.filter((r) => r.kind === 'image' && r.state === 'created').map((r) => r.id));
   for (const img of await docker.listImages({ all: true, filters })) images.add(img.Id);
   for (const id of images) {
+    if (!(await isOurs(docker, 'image', id, root, record.name))) continue;
     progress?.report({ message: `Removing image ${id.replace(/^sha256:/, '').slice(0, 12)}` });
     try {
       await removeImage(docker, id);
@@ -63,15 +65,6 @@ export async function destroyLocal(docker: DockerClient, record: DeploymentRecor
   }
   await deleteRecord(root, record.name);
   progress?.report({ message: `Destroyed "${record.name}"` });
-}
-
-async function labelled(docker: DockerClient, name: string, root: string, deployment: string): Promise<boolean> {
-  try {
-    const labels = (await docker.getContainer(name).inspect()).Config.Labels ?? {};
-    return labels['rdeploy-project'] === root && labels['rdeploy-deployment'] === deployment;
-  } catch {
-    return false;
-  }
 }
 
 function markDeleted(record: DeploymentRecord, kind: string, id: string): void {

@@ -3,6 +3,8 @@ import { AppError, cancelledError } from '../../core/errors';
 import type { DeploymentRecord } from '../../core/records/record';
 import type { InvokeResult, TargetContext } from '../Target';
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 /** One keep-alive agent for the process: repeated invokes reuse the connection. */
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 
@@ -22,6 +24,11 @@ export async function invokeLocal(record: DeploymentRecord, payload: string, ctx
   }
   if (ctx.signal?.aborted) throw cancelledError();
   const url = new URL('/invocations', record.endpoint);
+  // A local deployment answers on this machine only. The endpoint comes from a record file, which
+  // a cloned repository may carry: never send the user's payload anywhere else.
+  if (!LOOPBACK.has(url.hostname) || url.protocol !== 'http:') {
+    throw new AppError('invoke-failed', `The record of "${record.name}" points at ${url.host}, which is not this machine. Redeploy it with \`rdeploy deploy\`.`);
+  }
   const body = Buffer.from(payload, 'utf8');
   const started = performance.now();
   const { status, raw } = await new Promise<{ status: number; raw: string }>((resolve, reject) => {

@@ -83,6 +83,14 @@ describe('invokeLocal', () => {
     await expect(invokeLocal(record(undefined), '{}', {})).rejects.toThrow(/has no endpoint/);
   });
 
+  it('never sends a payload off this machine, whatever the record says', async () => {
+    for (const endpoint of ['http://192.0.2.10:8080', 'http://example.com', 'https://127.0.0.1:8080']) {
+      const err = await invokeLocal(record(endpoint), '{"secret": 1}', {}).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'invoke-failed' });
+      expect((err as Error).message).toMatch(/is not this machine/);
+    }
+  });
+
   it('stops when cancelled', async () => {
     const ac = new AbortController();
     ac.abort();

@@ -31,10 +31,10 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('records store', () => {
   it('writes to .rdeploy/deployments/<name>.json and reads the same record back', async () => {
-    const file = await writeRecord(root, record('mtcars'));
+    const file = await writeRecord(root, record('mtcars', { projectRoot: root }));
     expect(file).toBe(path.join(root, '.rdeploy', 'deployments', 'mtcars.json'));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ name: 'mtcars', status: 'running' });
-    expect(await readRecord(root, 'mtcars')).toEqual(record('mtcars'));
+    expect(await readRecord(root, 'mtcars')).toEqual(record('mtcars', { projectRoot: root }));
   });
 
   it('leaves no temp file behind after a write', async () => {
