@@ -94,11 +94,16 @@ describe('a local deployment, from deploy to destroy', function () {
     removeByLabel(name);
   });
 
-  it('deploys the example to local Docker and returns a running record', async () => {
-    const record = await vscode.commands.executeCommand<{ name: string; target: string; status: string; endpoint?: string; projectRoot: string }>(
+  it('deploys the example to local Docker and returns a running record; a destroy meanwhile is refused', async () => {
+    const deploying = vscode.commands.executeCommand<{ name: string; target: string; status: string; endpoint?: string; projectRoot: string }>(
       'rdeploy.deploy',
       { root, name, target: 'local', baseImage: BASE_IMAGE, confirm: false },
     );
+    // Once the record exists the deploy holds the deployment: a destroy now must not start.
+    const recordFile = path.join(root, '.rdeploy', 'deployments', `${name}.json`);
+    for (let i = 0; i < 600 && !existsSync(recordFile); i++) await new Promise((r) => setTimeout(r, 50));
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('rdeploy.destroy', { root, name, confirm: false })), /is being deployed; wait for it to finish/);
+    const record = await deploying;
     assert.ok(record, 'deploy returned the record');
     assert.equal(record.name, name);
     assert.equal(record.target, 'local');

@@ -15,6 +15,7 @@ import { requireTrust } from '../trust';
 import { MultiStepInput, type Step } from '../ui/MultiStepInput';
 import { withCancellableProgress } from '../ui/progress';
 import { confirmPlanStep } from './deployPlanStep';
+import { withOperationLock } from './operationLocks';
 
 interface DeployChoices {
   root?: string;
@@ -88,17 +89,19 @@ export async function deployModel(ctx: RDeployContext, arg?: unknown): Promise<D
 /** Runs a plan in a cancellable notification and shows the result in the tree. */
 export async function runDeploy(ctx: RDeployContext, plan: Plan, quiet: boolean): Promise<DeploymentRecord> {
   const root = plan.project.root;
-  ctx.log.info(`deploying ${plan.name} from ${root} to ${plan.target}`);
-  ctx.model.reloadRecords(root);
-  let record: DeploymentRecord;
-  try {
-    record = await withCancellableProgress(vscode.l10n.t('Deploying {0} to {1}', plan.name, targetLabel(plan.target)), ctx.log, (signal, progress) =>
-      ctx.target(plan.target).deploy(plan, { signal, progress }),
-    );
-  } finally {
-    // Success or failure, the record on disk changed: show it now rather than after the watcher.
+  // One operation per deployment: a second deploy or a destroy would kill this one's containers.
+  const record = await withOperationLock(ctx, root, plan.name, 'deploying', async () => {
+    ctx.log.info(`deploying ${plan.name} from ${root} to ${plan.target}`);
     ctx.model.reloadRecords(root);
-  }
+    try {
+      return await withCancellableProgress(vscode.l10n.t('Deploying {0} to {1}', plan.name, targetLabel(plan.target)), ctx.log, (signal, progress) =>
+        ctx.target(plan.target).deploy(plan, { signal, progress }),
+      );
+    } finally {
+      // Success or failure, the record on disk changed: show it now rather than after the watcher.
+      ctx.model.reloadRecords(root);
+    }
+  });
   ctx.log.info(`deployed ${record.name} at ${record.endpoint ?? '-'}`);
   void ctx.tree.reveal(root, record.name);
   if (!quiet) void offerNextSteps(record, root);

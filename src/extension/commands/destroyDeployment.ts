@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readRecord } from '../../core/records/store';
 import { deploymentId } from '../../core/view/deploymentState';
 import { resourcesToDelete } from '../../core/view/resourceList';
 import { automationArgs, resolveDeployment } from '../args';
@@ -6,12 +7,15 @@ import type { RDeployContext } from '../context';
 import { TailManager } from '../logs/TailManager';
 import { targetLabel } from '../tree/DeploymentNode';
 import { withCancellableProgress } from '../ui/progress';
+import { assertNotBusy, withOperationLock } from './operationLocks';
 
 /** Destroy…: after a modal naming exactly what goes (unless `confirm: false`), removes it all. */
 export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Promise<boolean> {
   const ref = await resolveDeployment(ctx, arg);
   const { root, record } = ref;
   const doomed = resourcesToDelete(record);
+  // Before the dialog too: no point asking while a deploy of it runs.
+  assertNotBusy(ctx, root, record.name);
   if (automationArgs(arg)?.confirm !== false) {
     const list = doomed.length ? doomed.map((r) => `• ${r}`).join('\n') : vscode.l10n.t('(nothing left but the record)');
     const destroy = vscode.l10n.t('Destroy');
@@ -22,14 +26,18 @@ export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Pro
     );
     if (answer !== destroy) return false;
   }
-  ctx.tails.stop(TailManager.key(ref));
-  try {
-    await withCancellableProgress(vscode.l10n.t('Destroying {0}', record.name), ctx.log, (signal, progress) =>
-      ctx.target(record.target).destroy(record, { signal, progress }),
-    );
-  } finally {
-    ctx.model.reloadRecords(root);
-  }
+  await withOperationLock(ctx, root, record.name, 'destroying', async () => {
+    ctx.tails.stop(TailManager.key(ref));
+    // A deploy may have finished while the dialog was open: destroy what the file says now.
+    const current = (await readRecord(root, record.name)) ?? record;
+    try {
+      await withCancellableProgress(vscode.l10n.t('Destroying {0}', record.name), ctx.log, (signal, progress) =>
+        ctx.target(record.target).destroy(current, { signal, progress }),
+      );
+    } finally {
+      ctx.model.reloadRecords(root);
+    }
+  });
   const id = deploymentId(root, record.name);
   ctx.model.forgetStatus(id);
   ctx.invocations.forget(id);

@@ -5,11 +5,14 @@ import { isAutomation, resolveDeployment } from '../args';
 import type { RDeployContext } from '../context';
 import { requireTrust } from '../trust';
 import { makePlan, runDeploy } from './deployModel';
+import { assertNotBusy } from './operationLocks';
 
 /** Redeploy: the same project, name, target and base image as the record, rebuilt from today's files. */
 export async function redeploy(ctx: RDeployContext, arg?: unknown): Promise<DeploymentRecord> {
   requireTrust(vscode.l10n.t('Redeploying'));
   const { root, record } = await resolveDeployment(ctx, arg);
+  // Fail before planning when a deploy or destroy of it runs; runDeploy holds the lock itself.
+  assertNotBusy(ctx, root, record.name);
   const baseImage = typeof record.details.baseImage === 'string' ? record.details.baseImage : undefined;
   const plan = await makePlan(ctx, root, record.target as TargetKind, record.name, { baseImage });
   return runDeploy(ctx, plan, isAutomation(arg));
