@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AppError } from '../core/errors';
 import { readRecord } from '../core/records/store';
-import { parseAutomationArgs, type AutomationArgs } from '../core/view/automationArgs';
+import { isAutomationObject, parseAutomationArgs, type AutomationArgs } from '../core/view/automationArgs';
 import type { RDeployContext } from './context';
 import type { DeploymentRef } from './model/WorkspaceModel';
 import { DeploymentNode } from './tree/DeploymentNode';
@@ -20,9 +20,12 @@ export function automationArgs(arg: unknown): AutomationArgs | undefined {
   return parseAutomationArgs(arg);
 }
 
-/** True when the caller is a program (automation object), not a person at a menu or palette. */
+/**
+ * True when the caller is a program that said so (`automation: true` or `confirm: false`), not a
+ * person at a menu, palette, CodeLens, notification or status bar (which pass plain objects too).
+ */
 export function isAutomation(arg: unknown): boolean {
-  return arg !== undefined && arg !== null && !(arg instanceof DeploymentNode) && !(arg instanceof ProjectNode);
+  return !(arg instanceof DeploymentNode) && !(arg instanceof ProjectNode) && isAutomationObject(arg);
 }
 
 export async function resolveDeployment(ctx: RDeployContext, arg: unknown): Promise<DeploymentRef> {

@@ -8,12 +8,12 @@ export type CommandHandler = (ctx: RDeployContext, arg?: unknown, ...rest: unkno
 /**
  * Runs every command through one wrapper: timing in the log, cancellation silent, an
  * AppError shown as its sentence with "Show Log", anything else as a short message with the
- * stack in the log. Programs calling with an automation object get the error back instead of a
+ * stack in the log. Programs that say so (`automation: true` or `confirm: false`) get the error back instead of a
  * notification, so tests can assert on it.
  */
 export async function runCommand(ctx: RDeployContext, id: string, handler: CommandHandler, arg: unknown, rest: unknown[]): Promise<unknown> {
   const started = performance.now();
-  const automated = isAutomation(arg) && typeof arg === 'object';
+  const automated = isAutomation(arg);
   try {
     const result = await handler(ctx, arg, ...rest);
     ctx.log.info(`${id} done in ${Math.round(performance.now() - started)} ms`);
@@ -24,19 +24,34 @@ export async function runCommand(ctx: RDeployContext, id: string, handler: Comma
       ctx.log.info(`${id} cancelled after ${ms} ms`);
       return undefined;
     }
-    if (isAppError(e)) {
-      ctx.log.error(`${id} failed after ${ms} ms [${e.code}]: ${e.message}`);
-      if (e.cause) ctx.log.error(describe(e.cause));
-    } else {
-      ctx.log.error(`${id} failed after ${ms} ms with an unexpected error: ${describe(e)}`);
-    }
+    logError(ctx, `${id} failed after ${ms} ms`, e);
     if (automated) throw e;
-    void showError(ctx, isAppError(e) ? e.message : vscode.l10n.t('Unexpected error: {0}', e instanceof Error ? e.message : String(e)));
+    void showError(ctx, e);
     return undefined;
   }
 }
 
-async function showError(ctx: RDeployContext, message: string): Promise<void> {
+/**
+ * For work that runs after a command returned (a follow-up notification, a button): the same
+ * log line and the same error message with "Show Log" as a failed command; cancellation silent.
+ */
+export function reportError(ctx: RDeployContext, what: string, e: unknown): void {
+  if (isCancellation(e)) return;
+  logError(ctx, `${what} failed`, e);
+  void showError(ctx, e);
+}
+
+function logError(ctx: RDeployContext, prefix: string, e: unknown): void {
+  if (isAppError(e)) {
+    ctx.log.error(`${prefix} [${e.code}]: ${e.message}`);
+    if (e.cause) ctx.log.error(describe(e.cause));
+  } else {
+    ctx.log.error(`${prefix} with an unexpected error: ${describe(e)}`);
+  }
+}
+
+async function showError(ctx: RDeployContext, e: unknown): Promise<void> {
+  const message = isAppError(e) ? e.message : vscode.l10n.t('Unexpected error: {0}', e instanceof Error ? e.message : String(e));
   const showLog = vscode.l10n.t('Show Log');
   if ((await vscode.window.showErrorMessage(message, showLog)) === showLog) ctx.log.show(true);
 }

@@ -20,14 +20,14 @@ describe('payloads: save, then pick', function () {
   before(activeExtension);
 
   it('saves a payload as .rdeploy/payloads/<name>.json with one command', async () => {
-    file = await vscode.commands.executeCommand<string>('rdeploy.savePayload', { root, payloadName: name, payload: JSON.stringify(payload) });
+    file = await vscode.commands.executeCommand<string>('rdeploy.savePayload', { automation: true, root, payloadName: name, payload: JSON.stringify(payload) });
     assert.equal(file, path.join(root, '.rdeploy', 'payloads', `${name}.json`));
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), payload);
   });
 
   it('offers the saved payload first in the pick, and invoking it gives what R gives', async () => {
     // No payloadName: the command asks with a quick pick (saved payloads first, then samples).
-    const pending = Promise.resolve(vscode.commands.executeCommand<InvokeResult>('rdeploy.invokeLocally', { root }));
+    const pending = Promise.resolve(vscode.commands.executeCommand<InvokeResult>('rdeploy.invokeLocally', { automation: true, root }));
     let settled = false;
     void pending.finally(() => (settled = true)).catch(() => {});
     const deadline = Date.now() + 30_000;
@@ -42,7 +42,7 @@ describe('payloads: save, then pick', function () {
   });
 
   it('picks a sample by name (samples/*.json) as well', async () => {
-    const result = await vscode.commands.executeCommand<InvokeResult>('rdeploy.invokeLocally', { root, payloadName: 'three-flowers' });
+    const result = await vscode.commands.executeCommand<InvokeResult>('rdeploy.invokeLocally', { automation: true, root, payloadName: 'three-flowers' });
     assert.equal(result.ok, true, result.raw);
     assert.deepEqual(result.body, rDirect(root, 'predict.R', 'classify', 'samples/three-flowers.json'));
   });

@@ -14,6 +14,8 @@ export const AutomationArgsSchema = z
     payload: z.string().optional(),
     payloadName: z.string().min(1).optional(),
     confirm: z.literal(false).optional(),
+    /** The caller is a program: errors are thrown back to it, no notification is shown. */
+    automation: z.literal(true).optional(),
   })
   .passthrough();
 export type AutomationArgs = z.infer<typeof AutomationArgsSchema>;
@@ -33,4 +35,15 @@ export function parseAutomationArgs(arg: unknown): AutomationArgs | undefined {
     throw new AppError('usage', `Invalid command argument "${issue.path.join('.')}": ${issue.message}.`);
   }
   return parsed.data;
+}
+
+/**
+ * True when a program drives the command and wants errors thrown back rather than shown: the
+ * object says so with `automation: true` or `confirm: false`. A plain `{root}` or `{root, name}`
+ * comes from the UI too (CodeLens, notification buttons, the status bar), so it is not enough.
+ */
+export function isAutomationObject(arg: unknown): boolean {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+  const o = arg as { automation?: unknown; confirm?: unknown };
+  return o.automation === true || o.confirm === false;
 }

@@ -9,6 +9,7 @@ import type { AutomationArgs } from '../../core/view/automationArgs';
 import type { Plan, TargetKind } from '../../targets/Target';
 import { automationArgs, isAutomation } from '../args';
 import type { RDeployContext } from '../context';
+import { reportError } from '../registry';
 import { readSettings } from '../settings';
 import { targetLabel } from '../tree/DeploymentNode';
 import { requireTrust } from '../trust';
@@ -104,7 +105,7 @@ export async function runDeploy(ctx: RDeployContext, plan: Plan, quiet: boolean)
   });
   ctx.log.info(`deployed ${record.name} at ${record.endpoint ?? '-'}`);
   void ctx.tree.reveal(root, record.name);
-  if (!quiet) void offerNextSteps(record, root);
+  if (!quiet) offerNextSteps(record, root).catch((e: unknown) => reportError(ctx, 'deploy next steps', e));
   return record;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors';
-import { parseAutomationArgs } from '../../../src/core/view/automationArgs';
+import { isAutomationObject, parseAutomationArgs } from '../../../src/core/view/automationArgs';
 
 describe('parseAutomationArgs', () => {
   it('is undefined without an argument (Command Palette)', () => {
@@ -17,5 +17,23 @@ describe('parseAutomationArgs', () => {
     expect(() => parseAutomationArgs({ target: 'mars' })).toThrow(/"target"/);
     expect(() => parseAutomationArgs({ confirm: true })).toThrow(AppError);
     expect(() => parseAutomationArgs('mtcars')).toThrow(/Expected an object/);
+  });
+});
+
+describe('isAutomationObject', () => {
+  it('is true only when the object says a program calls (automation: true or confirm: false)', () => {
+    expect(isAutomationObject({ root: '/p', automation: true })).toBe(true);
+    expect(isAutomationObject({ root: '/p', name: 'x', confirm: false })).toBe(true);
+    expect(parseAutomationArgs({ root: '/p', automation: true })).toEqual({ root: '/p', automation: true });
+  });
+
+  it('is false for what UI callers pass: nothing, {root}, {root, name}, a Uri-like object', () => {
+    expect(isAutomationObject(undefined)).toBe(false);
+    expect(isAutomationObject(null)).toBe(false);
+    expect(isAutomationObject({ root: '/p' })).toBe(false);
+    expect(isAutomationObject({ root: '/p', name: 'x' })).toBe(false);
+    expect(isAutomationObject({ scheme: 'untitled', path: 'Untitled-1' })).toBe(false);
+    expect(isAutomationObject({ automation: 'yes', confirm: true })).toBe(false);
+    expect(isAutomationObject([{ automation: true }])).toBe(false);
   });
 });
