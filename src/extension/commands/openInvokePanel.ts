@@ -14,10 +14,10 @@ export async function openInvokePanel(ctx: RDeployContext, arg?: unknown): Promi
     extensionUri: ctx.extension.extensionUri,
     title: vscode.l10n.t('Invoke {0}', ref.record.name),
     key: `${root}:${ref.record.name}`,
-    invoke: (payload) => invokeDeployment(ctx, ref, payload, undefined),
+    invoke: (payload, signal) => invokeDeployment(ctx, ref, payload, undefined, signal),
     listPayloads: async () => (await listPayloads(root)).map((p) => ({ name: p.name, origin: p.origin })),
     readPayload: (name) => readPayload(name, root, root),
     savePayload: (name, json) => savePayload(root, name, json),
-    template: () => handlerTemplate(root),
+    template: (signal) => handlerTemplate(root, signal),
   });
 }

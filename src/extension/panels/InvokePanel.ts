@@ -12,13 +12,14 @@ export interface InvokePanelDeps {
   title: string;
   /** One panel per key (per deployment): showing it again reveals the open one. */
   key: string;
-  invoke(payload: string): Promise<InvokeResult>;
+  /** `signal` aborts when the panel closes or the call times out. */
+  invoke(payload: string, signal: AbortSignal): Promise<InvokeResult>;
   listPayloads(): Promise<{ name: string; origin: 'saved' | 'sample' }[]>;
   readPayload(name: string): Promise<string>;
   /** Returns the saved file's path. */
   savePayload(name: string, json: string): Promise<string>;
   /** A payload following the handler's argument names. */
-  template(): Promise<string>;
+  template(signal: AbortSignal): Promise<string>;
   /** Where to note malformed webview messages (the "R Deploy" output channel). */
   log?: { warn(message: string): void };
 }
@@ -58,6 +59,9 @@ class InvokePanel {
   readonly sent: ToWebview[] = [];
   readonly html: string;
   private readonly panel: vscode.WebviewPanel;
+  /** Kept from the start: `panel.webview` throws "Webview is disposed" once the panel closed. */
+  private readonly webview: vscode.Webview;
+  private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(deps: InvokePanelDeps) {
@@ -74,7 +78,7 @@ class InvokePanel {
     if (!session) sessions.set(deps.key, (session = { history: [] }));
     this.controller = new InvokePanelController(deps, (m) => this.post(m), session);
 
-    const webview = this.panel.webview;
+    const webview = (this.webview = this.panel.webview);
     this.html = renderInvokePanelHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
@@ -99,11 +103,14 @@ class InvokePanel {
   private post(message: ToWebview): void {
     this.sent.push(message);
     if (this.sent.length > 50) this.sent.shift();
+    if (this.disposed) return;
     // A hidden webview is gone (not retained) and drops messages; 'ready' → 'init' catches it up.
-    void this.panel.webview.postMessage(message);
+    this.webview.postMessage(message).then(undefined, () => undefined);
   }
 
   private dispose(key: string): void {
+    this.disposed = true;
+    this.controller.dispose();
     open.delete(key);
     for (const d of this.disposables) d.dispose();
   }

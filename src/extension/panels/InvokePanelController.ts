@@ -5,12 +5,14 @@ import type { InvokeOutcome, PayloadEntry, ToWebview } from '../../protocol/invo
 
 /** What the panel needs from the rest of the extension, for one deployment. */
 export interface InvokePanelActions {
-  invoke(payload: string): Promise<InvokeResult>;
+  /** `signal` aborts when the panel closes or the call takes too long. */
+  invoke(payload: string, signal: AbortSignal): Promise<InvokeResult>;
   listPayloads(): Promise<PayloadEntry[]>;
   readPayload(name: string): Promise<string>;
   /** Returns the saved file's path. */
   savePayload(name: string, json: string): Promise<string>;
-  template(): Promise<string>;
+  /** `signal` aborts when the panel closes (R may be reading the handler). */
+  template(signal: AbortSignal): Promise<string>;
   log?: { warn(message: string): void };
 }
 
@@ -31,6 +33,9 @@ export interface InvokeSession {
   last?: InvokeOutcome;
   lastPayload?: string;
 }
+
+/** An invocation the panel waits for at most this long (a model may take a while). */
+export const INVOKE_TIMEOUT_MS = 300_000;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -55,13 +60,29 @@ export class InvokePanelController {
   private payloads: PayloadEntry[] = [];
   private lastSaved: string | undefined;
   private lastNotice: InvokePanelState['lastNotice'];
+  /** Aborted when the panel closes: calls under way stop and nothing more is posted. */
+  private readonly lifetime = new AbortController();
 
   constructor(
     private actions: InvokePanelActions,
-    private readonly post: (message: ToWebview) => void,
+    private readonly postToWebview: (message: ToWebview) => void,
     private readonly session: InvokeSession = { history: [] },
     private readonly now: () => number = Date.now,
+    private readonly invokeTimeoutMs: number = INVOKE_TIMEOUT_MS,
   ) {}
+
+  /** The panel closed: cancel what runs (invocations, R reading the template) and post no more. */
+  dispose(): void {
+    this.lifetime.abort();
+  }
+
+  get disposed(): boolean {
+    return this.lifetime.signal.aborted;
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.disposed) this.postToWebview(message);
+  }
 
   /** A newer set of actions (e.g. a fresher deployment record) for an open panel. */
   setActions(actions: InvokePanelActions): void {
@@ -87,10 +108,11 @@ export class InvokePanelController {
       this.actions.log?.warn(`Invoke panel: ignored a malformed message from the webview (${JSON.stringify(raw)?.slice(0, 200)}).`);
       return;
     }
+    if (this.disposed) return;
     try {
       await this.dispatch(msg);
     } catch (e) {
-      this.notice('error', message(e));
+      if (!this.disposed) this.notice('error', message(e));
     }
   }
 
@@ -115,7 +137,7 @@ export class InvokePanelController {
         this.post({ kind: 'payloadText', source: 'payload', name: msg.name, text: await this.actions.readPayload(msg.name) });
         return;
       case 'template':
-        this.post({ kind: 'payloadText', source: 'template', text: await this.actions.template() });
+        this.post({ kind: 'payloadText', source: 'template', text: await this.actions.template(this.lifetime.signal) });
         return;
       case 'save': {
         const file = await this.actions.savePayload(msg.name, msg.payload);
@@ -134,8 +156,9 @@ export class InvokePanelController {
     this.inFlight++;
     this.session.lastPayload = payload;
     let outcome: InvokeOutcome;
+    const timeout = AbortSignal.timeout(this.invokeTimeoutMs);
     try {
-      const r = await this.actions.invoke(payload);
+      const r = await this.actions.invoke(payload, AbortSignal.any([this.lifetime.signal, timeout]));
       outcome = {
         id,
         status: r.ok ? 'ok' : 'error',
@@ -146,7 +169,10 @@ export class InvokePanelController {
       };
       this.session.history = appendLatency(this.session.history, { durationMs: r.durationMs, ok: r.ok, at: outcome.at });
     } catch (e) {
-      outcome = { id, status: 'failed', raw: '', errorMessage: message(e), at: this.now() };
+      // The closed panel's own cancellation is nobody's news.
+      if (this.disposed) return;
+      const why = timeout.aborted ? `No answer within ${Math.round(this.invokeTimeoutMs / 1000)} s: gave up waiting.` : message(e);
+      outcome = { id, status: 'failed', raw: '', errorMessage: why, at: this.now() };
     } finally {
       this.inFlight--;
     }

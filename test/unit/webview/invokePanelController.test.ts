@@ -6,7 +6,7 @@ import type { ToWebview } from '../../../src/protocol/invokePanel/toWebview';
 import type { InvokeResult } from '../../../src/targets/Target';
 
 /** Actions that record their calls; invoke answers like the runtime does. */
-function harness(overrides: Partial<InvokePanelActions> = {}, session?: InvokeSession) {
+function harness(overrides: Partial<InvokePanelActions> = {}, session?: InvokeSession, invokeTimeoutMs?: number) {
   const calls: string[] = [];
   const saved = new Map<string, string>();
   const warnings: string[] = [];
@@ -37,7 +37,7 @@ function harness(overrides: Partial<InvokePanelActions> = {}, session?: InvokeSe
   };
   const posted: ToWebview[] = [];
   let clock = 1000;
-  const c = new InvokePanelController(actions, (m) => posted.push(m), session, () => ++clock);
+  const c = new InvokePanelController(actions, (m) => posted.push(m), session, () => ++clock, invokeTimeoutMs);
   return { c, calls, posted, warnings };
 }
 
@@ -134,5 +134,51 @@ describe('invoke panel host controller', () => {
     await second.c.handle({ kind: 'ready' });
     expect(second.posted[0]).toMatchObject({ kind: 'init', busy: false, last: { id: HISTORY_LIMIT + 3 }, payload: '1' });
     expect((second.posted[0] as { history: unknown[] }).history).toHaveLength(HISTORY_LIMIT);
+  });
+
+  /** An invoke that answers only by failing when its signal aborts, as the HTTP call does. */
+  const hangs = (seen: AbortSignal[]) => (_payload: string, signal: AbortSignal) =>
+    new Promise<InvokeResult>((_, reject) => {
+      seen.push(signal);
+      signal.addEventListener('abort', () => reject(new AppError('cancelled', 'Cancelled.')));
+    });
+
+  it('closing the panel aborts the invocation under way and posts nothing afterwards', async () => {
+    const seen: AbortSignal[] = [];
+    const { c, posted } = harness({ invoke: hangs(seen) });
+    await c.handle({ kind: 'ready' });
+    const done = c.handle({ kind: 'invoke', id: 1, payload: '1' });
+    await Promise.resolve();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.aborted).toBe(false);
+    const before = posted.length;
+    c.dispose();
+    expect(seen[0]!.aborted).toBe(true);
+    await done;
+    expect(posted).toHaveLength(before);
+    expect(c.state()).toMatchObject({ busy: false });
+    expect(c.state().last).toBeUndefined();
+    // Messages after the close are not answered either.
+    await c.handle({ kind: 'ready' });
+    expect(posted).toHaveLength(before);
+  });
+
+  it('gives up on an invocation after the timeout, saying so', async () => {
+    const seen: AbortSignal[] = [];
+    const { c, posted } = harness({ invoke: hangs(seen) }, undefined, 30);
+    await c.handle({ kind: 'invoke', id: 4, payload: '1' });
+    expect(seen[0]!.aborted).toBe(true);
+    expect(posted.at(-1)).toMatchObject({ kind: 'invokeResult', outcome: { id: 4, status: 'failed', errorMessage: expect.stringMatching(/^No answer within 0 s/) } });
+  });
+
+  it('passes the panel lifetime to the template, so closing the panel stops R', async () => {
+    let signal: AbortSignal | undefined;
+    const { c, posted } = harness({ template: (s) => ((signal = s), new Promise<string>(() => undefined)) });
+    void c.handle({ kind: 'template' });
+    await Promise.resolve();
+    expect(signal?.aborted).toBe(false);
+    c.dispose();
+    expect(signal?.aborted).toBe(true);
+    expect(posted).toEqual([]);
   });
 });
