@@ -167,6 +167,24 @@ describe('a local deployment, from deploy to destroy', function () {
     assert.equal(good.ok, true);
   });
 
+  it('tails logs into a document, and closing that document stops the tail', async () => {
+    const ext = await activeExtension();
+    const ctx = await (ext.exports as { context(): Promise<{ tails: { list(): { key: string }[] } }> }).context();
+    const handle = await vscode.commands.executeCommand<{ uri?: string }>('rdeploy.tailLogs', { automation: true, root, name });
+    assert.ok(handle?.uri, 'a log document');
+    assert.equal(ctx.tails.list().length, 1);
+    const tab = await eventually(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === handle.uri),
+      5000,
+      'the log tab',
+    );
+    // Survives the language switch to 'log' (a close and reopen of the document).
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(ctx.tails.list().length, 1, 'still tailing while the document is open');
+    await vscode.window.tabGroups.close(tab);
+    await eventually(() => ctx.tails.list().length === 0, 10_000, 'the tail to stop after its document closed');
+  });
+
   it('saves a payload, lists it, and invoke picks the saved one by name', async () => {
     const payload = '{ "wt": [2.62, 5.424], "hp": [110, 215] }';
     const file = await vscode.commands.executeCommand<string>('rdeploy.savePayload', { automation: true, root, payloadName: savedName, payload });

@@ -48,7 +48,35 @@ export class TailManager implements vscode.Disposable {
           }
         }
       }),
+      // Closing the log document ends its tail: stream, ticker and status bar item.
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc.uri.scheme !== documents.scheme) return;
+        const uri = doc.uri.toString();
+        const tail = [...this.tails.values()].find((t) => t.uri?.toString() === uri);
+        // A language change closes and reopens the document (show() sets 'log'): stop only when
+        // it stays closed.
+        if (tail) setTimeout(() => this.stopIfClosed(tail, uri, 'document'), 300);
+      }),
+      // VS Code disposes a closed document late (minutes), so a closed tab is the prompt signal.
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const tab of e.closed) {
+          if (!(tab.input instanceof vscode.TabInputText) || tab.input.uri.scheme !== documents.scheme) continue;
+          const uri = tab.input.uri.toString();
+          const tail = [...this.tails.values()].find((t) => t.uri?.toString() === uri);
+          // Moving a tab to another group closes and opens it: look again once that settled.
+          if (tail) setTimeout(() => this.stopIfClosed(tail, uri, 'tab'), 300);
+        }
+      }),
     );
+  }
+
+  private stopIfClosed(tail: Tail, uri: string, by: 'document' | 'tab'): void {
+    if (this.tails.get(tail.key) !== tail) return;
+    const shown = vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri));
+    if (shown) return;
+    if (by === 'document' && vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) return;
+    this.log.info(`the log document of ${tail.ref.record.name} was closed`);
+    this.stop(tail.key);
   }
 
   static key(ref: DeploymentRef): string {
