@@ -31,8 +31,12 @@ export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Pro
     // A deploy may have finished while the dialog was open: destroy what the file says now.
     const current = (await readRecord(root, record.name)) ?? record;
     try {
-      await withCancellableProgress(vscode.l10n.t('Destroying {0}', record.name), ctx.log, (signal, progress) =>
-        ctx.target(record.target).destroy(current, { signal, progress }),
+      // No Cancel: the target does not stop a destroy half-way, so the button would lie.
+      await withCancellableProgress(
+        vscode.l10n.t('Destroying {0}', record.name),
+        ctx.log,
+        (signal, progress) => ctx.target(record.target).destroy(current, { signal, progress }),
+        { cancellable: false },
       );
     } finally {
       ctx.model.reloadRecords(root);

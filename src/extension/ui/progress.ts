@@ -3,14 +3,17 @@ import type { Progress } from '../../targets/Target';
 
 /**
  * Long work in a cancellable notification: Cancel aborts the signal end to end, phases become
- * the notification's message and streamed lines go to the "R Deploy" log.
+ * the notification's message and streamed lines go to the "R Deploy" log. `cancellable: false`
+ * shows no Cancel button, for work that must not stop half-way (destroy).
  */
 export function withCancellableProgress<T>(
   title: string,
   log: vscode.LogOutputChannel,
   work: (signal: AbortSignal, progress: Progress) => Promise<T>,
+  opts: { cancellable?: boolean } = {},
 ): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (p, token) => {
+  const cancellable = opts.cancellable ?? true;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable }, (p, token) => {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     const progress: Progress = {
