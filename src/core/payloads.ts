@@ -80,6 +80,25 @@ export async function readPayload(ref: string, root: string | undefined, cwd: st
   );
 }
 
+/**
+ * A saved payload or sample of the project, found by name among `listPayloads` only — never a
+ * path, so a name like `renv.lock` cannot load the project's other files. Saved payloads win
+ * over samples of the same name (the order the pickers show); `origin` narrows to one kind.
+ */
+export async function readNamedPayload(root: string, name: string, origin?: SavedPayload['origin']): Promise<string> {
+  const found = (await listPayloads(root)).find((p) => p.name === name && (origin === undefined || p.origin === origin));
+  if (!found) {
+    throw new AppError('payload-invalid', `No saved payload or sample named "${name}" in ${root}: save one first, or add samples/${name}.json.`);
+  }
+  let text: string;
+  try {
+    text = await readFile(found.file, 'utf8');
+  } catch (e) {
+    throw new AppError('payload-invalid', `Cannot read payload ${found.file}: ${(e as Error).message}.`, { cause: e });
+  }
+  return validatePayload(text, found.file);
+}
+
 /** Saves a payload as `.rdeploy/payloads/<name>.json`, atomically, pretty-printed. */
 export async function savePayload(root: string, name: string, json: string): Promise<string> {
   if (!PAYLOAD_NAME.test(name)) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { listPayloads, readPayload, savePayload } from '../../core/payloads';
+import { listPayloads, readNamedPayload, savePayload } from '../../core/payloads';
 import { resolveDeployment } from '../args';
 import type { RDeployContext } from '../context';
 import { invokeDeployment } from '../invocation';
@@ -16,7 +16,8 @@ export async function openInvokePanel(ctx: RDeployContext, arg?: unknown): Promi
     key: `${root}:${ref.record.name}`,
     invoke: (payload, signal) => invokeDeployment(ctx, ref, payload, undefined, signal),
     listPayloads: async () => (await listPayloads(root)).map((p) => ({ name: p.name, origin: p.origin })),
-    readPayload: (name) => readPayload(name, root, root),
+    // Names from the panel's list only: a name is never read as a path.
+    readPayload: (name) => readNamedPayload(root, name),
     savePayload: (name, json) => savePayload(root, name, json),
     template: (signal) => handlerTemplate(root, signal),
   });

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { cancelledError } from '../../core/errors';
 import { payloadTemplate, readHandlerFormals } from '../../core/handlerFormals';
 import { loadProject } from '../../core/project/loadProject';
-import { listPayloads, readPayload, validatePayload } from '../../core/payloads';
+import { listPayloads, readNamedPayload, readPayload, validatePayload } from '../../core/payloads';
 import { resolveRPath } from '../../core/rPath';
 import type { AutomationArgs } from '../../core/view/automationArgs';
 import type { RDeployContext } from '../context';
@@ -14,7 +14,8 @@ export type PayloadChoice = { kind: 'payload'; text: string; name?: string } | {
 /** The payload from the automation argument, or a pick among saved payloads and samples. */
 export async function choosePayload(ctx: RDeployContext, root: string, args: AutomationArgs | undefined, opts: { title: string; panel: boolean }): Promise<PayloadChoice> {
   if (args?.payload !== undefined) return { kind: 'payload', text: validatePayload(args.payload, 'the payload argument'), name: args.payloadName };
-  if (args?.payloadName) return { kind: 'payload', text: await readPayload(args.payloadName, root, root), name: args.payloadName };
+  // The contract's payloadName is a saved payload's or a sample's name, never a path.
+  if (args?.payloadName) return { kind: 'payload', text: await readNamedPayload(root, args.payloadName), name: args.payloadName };
 
   type Item = vscode.QuickPickItem & { choice?: PayloadChoice['kind']; file?: string; name?: string };
   const payloads = await listPayloads(root);
