@@ -5,6 +5,7 @@ import type { RDeployContext } from '../context';
 import { invokeDeployment } from '../invocation';
 import { showInvokePanel } from '../panels/InvokePanel';
 import { handlerTemplate } from '../ui/choosePayload';
+import { untilCancelledOrDeactivated } from './extensionLifetime';
 
 /** Open Invoke Panel: the webview with a payload editor, Send, the response and a latency chart. */
 export async function openInvokePanel(ctx: RDeployContext, arg?: unknown): Promise<void> {
@@ -19,6 +20,6 @@ export async function openInvokePanel(ctx: RDeployContext, arg?: unknown): Promi
     // Names from the panel's list only: a name is never read as a path.
     readPayload: (name) => readNamedPayload(root, name),
     savePayload: (name, json) => savePayload(root, name, json),
-    template: (signal) => handlerTemplate(root, signal),
+    template: (signal) => handlerTemplate(root, untilCancelledOrDeactivated(ctx, signal)),
   });
 }

@@ -6,6 +6,7 @@ import { loadProject } from '../../core/project/loadProject';
 import { listPayloads, readNamedPayload, readPayload, validatePayload } from '../../core/payloads';
 import { resolveRPath } from '../../core/rPath';
 import type { AutomationArgs } from '../../core/view/automationArgs';
+import { extensionSignal } from '../commands/extensionLifetime';
 import type { RDeployContext } from '../context';
 import { readSettings, rExtensionPaths } from '../settings';
 
@@ -56,6 +57,6 @@ export async function handlerTemplate(root: string, signal?: AbortSignal): Promi
 
 /** Opens an untitled JSON editor with the template and its one-click "Save Payload". */
 export async function openPayloadTemplate(ctx: RDeployContext, root: string): Promise<void> {
-  const template = await handlerTemplate(root);
+  const template = await handlerTemplate(root, extensionSignal(ctx));
   await ctx.payloadEditors.open({ root, suggestedName: 'my-payload' }, template);
 }
