@@ -7,17 +7,19 @@ import type { Status } from '../../targets/Target';
  * `contextValue` menus match (`deployment.<target>.<state>`), and the icon. The extension turns
  * this into a TreeItem; the wording stays there because it is localised.
  */
-export type DeploymentState =
-  | 'deploying'
-  | 'destroying'
-  | 'failed'
-  | 'running'
-  | 'starting'
-  | 'unhealthy'
-  | 'stopped'
-  | 'missing'
-  | 'destroyed'
-  | 'unknown';
+export const DEPLOYMENT_STATES = [
+  'deploying',
+  'destroying',
+  'failed',
+  'running',
+  'starting',
+  'unhealthy',
+  'stopped',
+  'missing',
+  'destroyed',
+  'unknown',
+] as const;
+export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
 
 /** The live status, or the error that stopped us reading it (Docker not running, ...). */
 export type LiveStatus = { status: Status } | { error: string };
@@ -59,9 +61,27 @@ export function deploymentIcon(state: DeploymentState): StateIcon {
   return ICONS[state];
 }
 
-/** States in which the deployment answers requests, so invoke is offered first. */
+// Which tree menu items each state offers. package.json's `view/item/context` `when` regexes say
+// the same; test/unit/extension/menuWhen.test.ts holds the manifest to these for every state.
+
+/** States in which the deployment answers requests, so invoke is offered first (Invoke, Open Invoke Panel). */
 export function canInvoke(state: DeploymentState): boolean {
   return state === 'running' || state === 'starting' || state === 'unhealthy' || state === 'unknown';
+}
+
+/** States with a container whose log can be read (Tail Logs). */
+export function canTailLogs(state: DeploymentState): boolean {
+  return canInvoke(state) || state === 'stopped' || state === 'failed';
+}
+
+/** Redeploy: not while an operation runs on it, and not once it is destroyed. */
+export function canRedeploy(state: DeploymentState): boolean {
+  return state !== 'deploying' && state !== 'destroying' && state !== 'destroyed';
+}
+
+/** Destroy: not while an operation runs on it (the extension also refuses a second operation). */
+export function canDestroy(state: DeploymentState): boolean {
+  return state !== 'deploying' && state !== 'destroying';
 }
 
 /** The tree ids: stable across refreshes so VS Code keeps selection and expansion. */
