@@ -29,6 +29,9 @@ export class WorkspaceModel implements vscode.Disposable {
   private readonly live = new Map<string, LiveStatus>();
   private readonly changes = new vscode.EventEmitter<ModelChange>();
   readonly onDidChange = this.changes.event;
+  private readonly loads = new vscode.EventEmitter<string>();
+  /** A project's records were (re-)read from disk: the root. Not a change; the refresher watches that directory. */
+  readonly onDidLoadRecords = this.loads.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -55,10 +58,12 @@ export class WorkspaceModel implements vscode.Disposable {
   recordsOf(root: string): Promise<RecordList> {
     let list = this.records.get(root);
     if (!list) {
-      list = listRecords(root).catch((e: unknown) => ({
-        records: [],
-        problems: [{ file: path.join(root, '.rdeploy', 'deployments'), error: e instanceof AppError ? e : new AppError('internal', String(e), { cause: e }) }],
-      }));
+      list = listRecords(root)
+        .catch((e: unknown) => ({
+          records: [],
+          problems: [{ file: path.join(root, '.rdeploy', 'deployments'), error: e instanceof AppError ? e : new AppError('internal', String(e), { cause: e }) }],
+        }))
+        .finally(() => this.loads.fire(root));
       this.records.set(root, list);
     }
     return list;
@@ -134,5 +139,6 @@ export class WorkspaceModel implements vscode.Disposable {
 
   dispose(): void {
     this.changes.dispose();
+    this.loads.dispose();
   }
 }

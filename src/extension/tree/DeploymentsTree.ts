@@ -114,11 +114,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       // A first deployment (or the last one gone) changes what the root shows: refresh it all.
       void this.model.recordsOf(c.root).then((list) => {
         const has = list.records.length + list.problems.length > 0;
-        if (node && this.rootShowsProjects && has) return this.changed.fire(node);
-        this.changed.fire(undefined);
-        // Seen once in code-server: the first root refresh after an empty view (welcome shown)
-        // was not re-rendered. A second, later refresh of the root is cheap and settles it.
-        if (!this.rootShowsProjects && has) setTimeout(() => this.changed.fire(undefined), 1000);
+        this.changed.fire(node && this.rootShowsProjects && has ? node : undefined);
       });
       return;
     }

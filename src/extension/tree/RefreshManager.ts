@@ -1,5 +1,7 @@
-import * as path from 'node:path';
+import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { recordsDir } from '../../core/records/store';
+import { projectRootOfRecordPath } from '../../core/view/recordPaths';
 import { RefreshScheduler } from '../../core/view/refreshScheduler';
 import type { Target } from '../../targets/Target';
 import { readSettings } from '../settings';
@@ -14,6 +16,9 @@ export class RefreshManager implements vscode.Disposable {
   private timer: ReturnType<typeof setInterval> | undefined;
   private polling: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** One watcher per records directory that exists (see watchRecordsDir). */
+  private readonly dirWatchers = new Map<string, vscode.Disposable>();
+  private disposed = false;
 
   constructor(
     private readonly tree: DeploymentsTree,
@@ -25,16 +30,22 @@ export class RefreshManager implements vscode.Disposable {
       else for (const root of batch.keys) tree.model.reloadRecords(root);
       this.pollSoon();
     });
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.rdeploy/deployments/*.json');
-    const onRecordFile = (uri: vscode.Uri) => {
-      log.info(`record file changed: ${uri.fsPath}`);
-      this.scheduler.request(path.dirname(path.dirname(path.dirname(uri.fsPath))));
-    };
+    // Record files anywhere in the workspace (the CLI deploys too, into nested projects as well).
+    const files = vscode.workspace.createFileSystemWatcher('**/.rdeploy/deployments/*.json');
+    // The directories themselves: on Linux the workspace watcher (parcel, inotify) does not watch a
+    // directory created together with its parent — writeRecord's `mkdir -p` of .rdeploy/deployments
+    // on a first deploy — so no event ever comes for the files in it. The parent's creation does
+    // come: read that project's records then, and watch its records directory itself (below).
+    const dirs = vscode.workspace.createFileSystemWatcher('{**/.rdeploy,**/.rdeploy/deployments}', false, true, false);
     this.disposables.push(
-      watcher,
-      watcher.onDidCreate(onRecordFile),
-      watcher.onDidChange(onRecordFile),
-      watcher.onDidDelete(onRecordFile),
+      files,
+      files.onDidCreate(this.onRecordPath),
+      files.onDidChange(this.onRecordPath),
+      files.onDidDelete(this.onRecordPath),
+      dirs,
+      dirs.onDidCreate(this.onRecordPath),
+      dirs.onDidDelete(this.onRecordPath),
+      tree.model.onDidLoadRecords((root) => void this.watchRecordsDir(root)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduler.request('all')),
       tree.view.onDidChangeVisibility(() => this.updatePolling()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -42,6 +53,37 @@ export class RefreshManager implements vscode.Disposable {
       }),
     );
     this.updatePolling();
+  }
+
+  private readonly onRecordPath = (uri: vscode.Uri): void => {
+    const root = projectRootOfRecordPath(uri.fsPath);
+    if (!root) return;
+    this.log.info(`records changed on disk: ${uri.fsPath}`);
+    this.scheduler.request(root);
+  };
+
+  /**
+   * Watches one project's records directory with a watcher of its own (non-recursive: VS Code
+   * serves it with fs.watch on that directory, not the workspace watcher), so that changes in a
+   * directory the workspace watcher missed are seen too. Called each time the records are read.
+   */
+  private async watchRecordsDir(root: string): Promise<void> {
+    const dir = recordsDir(root);
+    const exists = await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    const current = this.dirWatchers.get(root);
+    if (!exists || this.disposed) {
+      current?.dispose();
+      this.dirWatchers.delete(root);
+      return;
+    }
+    if (current) return;
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*.json'));
+    this.dirWatchers.set(root, vscode.Disposable.from(w, w.onDidCreate(this.onRecordPath), w.onDidChange(this.onRecordPath), w.onDidDelete(this.onRecordPath)));
+    // What was written between the read that led here and the watch taking effect: read once more.
+    this.scheduler.request(root);
   }
 
   /** A project's records changed (we just wrote them): reload soon, merged with other requests. */
@@ -92,7 +134,10 @@ export class RefreshManager implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.timer) clearInterval(this.timer);
+    for (const d of this.dirWatchers.values()) d.dispose();
+    this.dirWatchers.clear();
     this.scheduler.dispose();
     for (const d of this.disposables) d.dispose();
   }
