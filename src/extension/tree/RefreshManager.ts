@@ -17,7 +17,7 @@ export class RefreshManager implements vscode.Disposable {
   private polling: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** One watcher per records directory that exists (see watchRecordsDir). */
-  private readonly dirWatchers = new Map<string, vscode.Disposable>();
+  private readonly dirWatchers = new Map<string, { ino: number; watcher: vscode.Disposable }>();
   private disposed = false;
 
   constructor(
@@ -69,19 +69,19 @@ export class RefreshManager implements vscode.Disposable {
    */
   private async watchRecordsDir(root: string): Promise<void> {
     const dir = recordsDir(root);
-    const exists = await stat(dir).then(
-      (s) => s.isDirectory(),
-      () => false,
+    // The inode tells a directory deleted and made again (its old watch is gone) from the same one.
+    const ino = await stat(dir).then(
+      (s) => (s.isDirectory() ? s.ino : undefined),
+      () => undefined,
     );
     const current = this.dirWatchers.get(root);
-    if (!exists || this.disposed) {
-      current?.dispose();
-      this.dirWatchers.delete(root);
-      return;
-    }
-    if (current) return;
+    if (current && current.ino === ino) return;
+    current?.watcher.dispose();
+    this.dirWatchers.delete(root);
+    if (ino === undefined || this.disposed) return;
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*.json'));
-    this.dirWatchers.set(root, vscode.Disposable.from(w, w.onDidCreate(this.onRecordPath), w.onDidChange(this.onRecordPath), w.onDidDelete(this.onRecordPath)));
+    const watcher = vscode.Disposable.from(w, w.onDidCreate(this.onRecordPath), w.onDidChange(this.onRecordPath), w.onDidDelete(this.onRecordPath));
+    this.dirWatchers.set(root, { ino, watcher });
     // What was written between the read that led here and the watch taking effect: read once more.
     this.scheduler.request(root);
   }
@@ -136,7 +136,7 @@ export class RefreshManager implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     if (this.timer) clearInterval(this.timer);
-    for (const d of this.dirWatchers.values()) d.dispose();
+    for (const d of this.dirWatchers.values()) d.watcher.dispose();
     this.dirWatchers.clear();
     this.scheduler.dispose();
     for (const d of this.disposables) d.dispose();
