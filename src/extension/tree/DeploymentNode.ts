@@ -50,13 +50,20 @@ export class DeploymentNode implements TreeNode {
     t.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
     const host = state === 'running' ? endpointHost(this.record.endpoint) : undefined;
     t.description = [this.record.target, state, host].filter(Boolean).join(' · ');
+    // Record values come from a file anyone can edit: they go in as text, never as markdown (no
+    // links or images that a hover would fetch).
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${this.record.name}** — ${targetLabel(this.record.target)}\n\n`);
+    md.appendText(this.record.name);
+    md.appendMarkdown(` — ${targetLabel(this.record.target)}\n\n`);
     md.appendMarkdown(`${vscode.l10n.t('State')}: \`${state}\``);
     if (live && 'status' in live && live.status.detail) md.appendText(` (${live.status.detail})`);
     if (live && 'error' in live) md.appendText(` — ${live.error}`);
-    md.appendMarkdown(`\n\n${vscode.l10n.t('Handler')}: \`${this.record.handler}\``);
-    if (this.record.endpoint) md.appendMarkdown(`\n\n${vscode.l10n.t('Endpoint')}: ${this.record.endpoint}`);
+    md.appendMarkdown(`\n\n${vscode.l10n.t('Handler')}: `);
+    md.appendText(this.record.handler);
+    if (this.record.endpoint) {
+      md.appendMarkdown(`\n\n${vscode.l10n.t('Endpoint')}: `);
+      md.appendText(this.record.endpoint);
+    }
     md.appendMarkdown(`\n\n${vscode.l10n.t('Updated')}: ${new Date(this.record.updatedAt).toLocaleString()}`);
     t.tooltip = md;
     return t;

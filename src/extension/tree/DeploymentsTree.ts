@@ -83,6 +83,15 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     return n;
   }
 
+  /**
+   * Drops the nodes of a project's deployments that no longer have a record (destroyed here or
+   * by the CLI), so they are neither kept nor polled for the rest of the session.
+   */
+  forgetDeploymentsExcept(root: string, names: readonly string[]): void {
+    const keep = new Set(names.map((n) => deploymentId(root, n)));
+    for (const [id, node] of this.deploymentNodes) if (node.root === root && !keep.has(id)) this.deploymentNodes.delete(id);
+  }
+
   /** The deployments currently shown (for status polling). */
   shownDeployments(): DeploymentNode[] {
     return [...this.deploymentNodes.values()].filter((n) => this.projectNodes.get(n.root) === n.parent);

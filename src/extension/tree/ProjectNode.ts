@@ -31,6 +31,7 @@ export class ProjectNode implements TreeNode {
 
   async children(): Promise<TreeNode[]> {
     const { records, problems } = await this.tree.model.recordsOf(this.root);
+    this.tree.forgetDeploymentsExcept(this.root, records.map((r) => r.name));
     const nodes: TreeNode[] = records.map((record) => this.tree.deploymentNode(this, record));
     for (const p of problems) nodes.push(MessageNode.error(this, p.error.message, `problem:${p.file}`));
     if (nodes.length === 0) {
