@@ -93,24 +93,8 @@ export function label(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
-/**
- * What R itself answers for a payload file: sources the handler, calls it with the scoring
- * contract's rules and prints JSON (as test/support/r.ts does for the CLI's e2e tests). Expected
- * values come from here, never from constants.
- */
-export function rDirect(dir: string, file: string, fn: string, payloadFile: string): unknown {
-  const script = [
-    'suppressMessages({',
-    `  source(${JSON.stringify(file)})`,
-    `  payload <- jsonlite::fromJSON(${JSON.stringify(payloadFile)}, simplifyVector = TRUE)`,
-    `  f <- get(${JSON.stringify(fn)})`,
-    '  invisible(utils::capture.output(res <- if (is.list(payload) && !is.data.frame(payload) && !is.null(names(payload))) do.call(f, payload) else f(payload)))',
-    '})',
-    'cat(jsonlite::toJSON(res, auto_unbox = TRUE, digits = NA, dataframe = "rows", null = "null", na = "null"))',
-  ].join('\n');
-  const out = execFileSync('Rscript', ['--vanilla', '-e', script], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return JSON.parse(out);
-}
+/** What R itself answers for a payload file: shared with the CLI's e2e tests. */
+export { rDirect } from '../support/r';
 
 /** The contract's return value of rdeploy.invoke / rdeploy.invokeLocally. */
 export interface InvokeResult {
