@@ -8,17 +8,19 @@ import { logsCommand } from './commands/logs';
 import { lsCommand } from './commands/ls';
 import { planCommand } from './commands/plan';
 import { statusCommand } from './commands/status';
-import { EXIT } from './run';
+import { exitOnCommanderError, noteInvokedCommand } from './run';
 
 const program = new Command('rdeploy')
   .description('Put R models into production: detect, containerize, deploy, invoke, tail logs, destroy.')
   .version('0.1.0')
   .option('-v, --verbose', 'print build output and full error details')
   .showSuggestionAfterError()
-  // Usage mistakes exit with 2, as the CLI contract says.
-  .exitOverride((err) => {
-    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  });
+  // Usage mistakes are one line `rdeploy: …` like every other error, and exit with 2, as the CLI
+  // contract says (see exitOnCommanderError); commander's own two-line message is not printed.
+  .configureOutput({ outputError: () => undefined })
+  .exitOverride((err) => exitOnCommanderError(program, err))
+  // runCommand reads the running command's options (its --json flag) from here.
+  .hook('preAction', (_program, command) => noteInvokedCommand(command));
 
 for (const register of [
   inspectCommand,
