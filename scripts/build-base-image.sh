@@ -7,7 +7,11 @@ IMAGE="${RDEPLOY_TEST_BASE_IMAGE:-rdeploy-test/r-base:bookworm}"
 if docker image inspect "$IMAGE" >/dev/null 2>&1; then
   echo "base image $IMAGE already present"; exit 0
 fi
-command -v debootstrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
+if ! command -v debootstrap >/dev/null; then
+  # shellcheck source=scripts/lib-apt.sh
+  . "$(dirname "$0")/lib-apt.sh"
+  apt_install debootstrap
+fi
 ROOTFS="$(mktemp -d /tmp/rdeploy-rootfs.XXXXXX)"
 trap 'rm -rf "$ROOTFS"' EXIT
 PKGS=r-base-core,r-base-dev,r-cran-jsonlite,ca-certificates,passwd

@@ -31,9 +31,9 @@ command -v python3 >/dev/null || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      "${missing[@]}" >/dev/null
+    # shellcheck source=scripts/lib-apt.sh
+    . "$(dirname "$0")/lib-apt.sh"
+    apt_install "${missing[@]}"
   else
     say "missing: ${missing[*]} — install them and run again"; exit 1
   fi

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: type check, lint, bundle, unit and end-to-end tests (vitest), then the
-# extension's integration and UI tests in code-server.
+# The whole test suite: set-up for the tests (scripts/setup.sh --tests), type check, lint, bundle,
+# unit and end-to-end tests (vitest), then the extension's integration and UI tests in code-server.
 # Ends with one plain "N passed, N failed" line, which CI reads.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 set -e
+# What the tests need beyond the quick start (code-server, Chromium, R packages, docker-registry…):
+# installed on first use, a few seconds' check afterwards. RDEPLOY_SKIP_SETUP=1 skips it.
+if [ -z "${RDEPLOY_SKIP_SETUP:-}" ]; then
+  bash scripts/setup.sh --tests --no-build >&2
+fi
 npx tsc --noEmit
 npx tsc --noEmit -p webview
 npx eslint --max-warnings 0 .
