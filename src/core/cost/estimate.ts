@@ -130,6 +130,6 @@ export function workloadBasis(workload: Workload): string | undefined {
         : undefined;
   if (volume === undefined) return undefined;
   const duration = workload.durationMs !== undefined ? ` × ${count(workload.durationMs)} ms` : '';
-  const memory = workload.memoryMb !== undefined ? ` at ${count(workload.memoryMb)} MB` : '';
+  const memory = workload.memoryMb !== undefined ? ` at ${workload.memoryMb} MB` : '';
   return `${volume}${duration}${memory}`;
 }

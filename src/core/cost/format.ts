@@ -10,7 +10,10 @@ export function formatCost(estimate: CostEstimate): string {
   if (estimate.free && estimate.freeBecause) return `free — ${estimate.freeBecause}`;
   const context = [estimate.basis, estimate.pricesAsOf && `prices of ${estimate.pricesAsOf}`].filter(Boolean).join('; ');
   const suffix = context ? ` (${context})` : '';
-  if (estimate.free) return `free — within the free tier${suffix}`;
+  if (estimate.free) {
+    const coveredByFreeTier = estimate.lines.some((line) => line.freeQuantity > 0);
+    return coveredByFreeTier ? `free — within the free tier${suffix}` : `no charge${suffix}`;
+  }
   // Some cost that rounds to $0.00 is still not free: say so rather than print "$0.00".
   if (estimate.monthlyUsd === 0) return `less than $0.01 per month${suffix}`;
   return `about ${formatUsd(estimate.monthlyUsd)} per month${suffix}`;

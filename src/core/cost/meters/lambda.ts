@@ -52,8 +52,8 @@ export function lambdaMeters(input: LambdaUsageInput): Usage {
   return {
     meters,
     assumptions: [
-      `Every request is billed for ${num(Math.ceil(durationMs))} ms (the stated average, rounded up to the millisecond) at ${num(memoryMb)} MB on ${architecture}.`,
+      `Every request is billed for ${num(Math.ceil(durationMs))} ms (the stated average, rounded up to the millisecond) at ${memoryMb} MB on ${architecture}.`,
     ],
-    basis: `${num(requestsPerMonth)} requests × ${num(durationMs)} ms at ${num(memoryMb)} MB`,
+    basis: `${num(requestsPerMonth)} requests × ${num(durationMs)} ms at ${memoryMb} MB`,
   };
 }
