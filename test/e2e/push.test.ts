@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDocker } from '../../src/targets/image/engineConnect';
 import { AppError } from '../../src/core/errors';
 import { encodeAuth, pushImage, type PushRequest } from '../../src/targets/image/push';
 import { BASE_IMAGE, requireEngineAndBaseImage } from '../support/docker';
@@ -81,7 +80,12 @@ describe('pushImage through the engine to a real registry (docker-registry)', ()
 
   beforeAll(async () => {
     requireEngineAndBaseImage();
-    docker = await connectDocker();
+    // dockerode directly (its defaults follow DOCKER_HOST, else the default socket), not the
+    // product's connectDocker: that module is being moved in this refactor, and pushImage only
+    // needs getImage.
+    const { default: Docker } = await import('dockerode');
+    docker = new Docker();
+    await docker.ping();
     work = mkdtempSync(path.join(tmpdir(), 'rdeploy-push-'));
     writeFileSync(path.join(work, 'base.txt'), `base ${run}\n`);
     const tar = execFileSync('tar', ['-C', work, '-c', 'base.txt']);

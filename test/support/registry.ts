@@ -10,11 +10,12 @@ import * as path from 'node:path';
  * registry, 2.8.2 on bookworm), one process per instance, on 127.0.0.1 with a config file and
  * filesystem storage of its own in a temp dir.
  *
- * Found by trying: htpasswd auth does NOT need TLS in this version. The registry serves the
- * Basic challenge over plain HTTP (2.8 only warns about TLS in its docs; no check in code), and
- * dockerd 20.10 sends the credentials to 127.0.0.1:PORT over plain HTTP because loopback
- * registries are insecure-allowed by default. So no certificate and no
- * /etc/docker/certs.d/127.0.0.1:PORT entry is made.
+ * Found by trying: htpasswd auth does NOT need TLS here. docker-registry 2.8.2 starts with
+ * `auth.htpasswd` and no `http.tls`, answers GET /v2/ with 401 and `Www-Authenticate: Basic
+ * realm=...` over plain HTTP, and dockerd 20.10 sends the credentials to 127.0.0.1:PORT over
+ * plain HTTP (loopback registries are insecure-allowed by default): right credentials push,
+ * wrong ones get "unauthorized: authentication required", none get "no basic auth
+ * credentials". So no certificate and no /etc/docker/certs.d/127.0.0.1:PORT entry is made.
  */
 
 export interface RegistryOptions {
