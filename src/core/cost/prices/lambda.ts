@@ -5,9 +5,10 @@ const AS_OF = '2026-11-30';
 const REGION = 'us-east-1';
 
 // The official page renders its rate tables client-side, so the numbers below were read on
-// AS_OF from transcriptions of that page and from the AWS pricing examples; the free tier
-// sentence is quoted from the page itself. Only the first duration tier is listed: the next
-// tier starts at 6 billion GB-seconds a month (x86) / 7.5 billion (Arm), far beyond one model.
+// AS_OF from copies and guides that quote that page (they agree with each other); the free tier
+// sentence comes from a verbatim transcription of the page's text. Only the first duration tier
+// is listed: the next starts at 6 billion GB-seconds a month (x86) / 7.5 billion (Arm), far
+// beyond one model.
 const SECONDARY = 'Rate tables on the official page load client-side; this number was confirmed from copies of the page, not the page itself.';
 
 export const LAMBDA_PRICE_IDS = {
