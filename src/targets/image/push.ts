@@ -122,11 +122,13 @@ export async function pushImage(docker: Pick<Dockerode, 'getImage'>, req: PushRe
     const stream = (await docker.getImage(repository).push({ tag, authconfig: { key: encodeAuth(req.credentials, registry) }, abortSignal: aborter.signal })) as AsyncIterable<Buffer>;
     let pending = '';
     const parse = (json: string) => {
+      let msg: PushMessage;
       try {
-        handle(JSON.parse(json) as PushMessage);
+        msg = JSON.parse(json) as PushMessage;
       } catch {
-        // not a message: ignore it rather than fail a push that may well succeed
+        return; // not a message: ignore it rather than fail a push that may well succeed
       }
+      handle(msg);
     };
     for await (const chunk of stream) {
       pending += chunk.toString('utf8');
