@@ -67,8 +67,8 @@ if [ "$tests" = 1 ] && [[ " ${missing[*]-} " == *" docker-registry "* ]]; then
   else
     pidfile=/var/run/docker-registry.pid
     pid="$(cat "$pidfile" 2>/dev/null || true)"
-    if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = /usr/bin/docker-registry ] \
-       && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'serve /etc/docker/registry/config.yml'; then
+    if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = docker-registry ] \
+       && grep -qaF /etc/docker/registry/config.yml "/proc/$pid/cmdline"; then
       say "stopping the docker-registry service its package started (pid $pid from $pidfile; the tests run their own)"
       /etc/init.d/docker-registry stop >/dev/null 2>&1 || kill "$pid" || true
     fi
