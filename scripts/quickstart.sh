@@ -12,7 +12,7 @@ BASE="${RDEPLOY_BASE_IMAGE:-rdeploy-test/r-base:bookworm}"
 
 # `rdeploy` as scripts/link-cli.sh linked it, when it runs this clone; else the same CLI by path.
 if launcher="$(command -v rdeploy)" && grep -qF "cli=$(printf %q "$PWD/dist/cli.js")" "$launcher" 2>/dev/null; then
-  cli=(rdeploy)
+  cli=(command rdeploy)   # `command`: the launcher, not the function below
 else
   cli=(node dist/cli.js)
 fi
@@ -21,7 +21,7 @@ rdeploy() { printf '\033[1m$ rdeploy %s\033[0m\n' "$*" >&2; "${cli[@]}" "$@"; }
 rdeploy deploy examples/mtcars-glm --base-image "$BASE"
 say "prediction for examples/mtcars-glm/samples/one-car.json:"
 rdeploy invoke mtcars-glm --project examples/mtcars-glm --payload one-car
-if [ "${cli[0]}" = rdeploy ]; then
+if [ "${cli[0]}" = command ]; then
   say "when you are done: rdeploy destroy mtcars-glm --project examples/mtcars-glm"
 else
   say "when you are done: node dist/cli.js destroy mtcars-glm --project examples/mtcars-glm (rdeploy once its directory is on your PATH)"
