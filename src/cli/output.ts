@@ -1,13 +1,18 @@
+import { settleDeferredProgress } from './progress';
+
 /** stdout carries results (JSON with --json); stderr carries everything meant for a person. */
 export function printJson(value: unknown): void {
+  settleDeferredProgress();
   if (!stdoutClosed) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
 export function print(line = ''): void {
+  settleDeferredProgress();
   if (!stdoutClosed) process.stdout.write(line + '\n');
 }
 
 export function note(line: string): void {
+  settleDeferredProgress();
   process.stderr.write(line + '\n');
 }
 

@@ -7,9 +7,9 @@ import type { Progress } from '../targets/Target';
  * How a phase ended is part of the output: `✔ Building image` when it succeeded, `✖ Building
  * image` when the command failed, `⊘ Building image (cancelled)` after Ctrl-C. Commands only
  * create the progress; `runCommand` stops every progress still running when the command ends,
- * with the outcome it knows (ok, failed, cancelled). A command may call `stop()` itself once its
- * work succeeded (so the ✔ line comes before its results); `stop()` without an outcome means ok,
- * unless the command's signal was aborted (then cancelled). Stopping twice does nothing.
+ * with the outcome it knows (ok, failed, cancelled). A command may call `stop()` itself, even in
+ * a `finally`: without an outcome, the mark waits until the command prints something (ok) or
+ * runCommand learns how it ended; after an abort it is "cancelled". Stopping twice does nothing.
  */
 export type ProgressOutcome = 'ok' | 'failed' | 'cancelled';
 
@@ -26,10 +26,12 @@ const MARKS: Record<ProgressOutcome, (phase: string) => string> = {
 
 /** Progresses not stopped yet, so runCommand can stop them with the command's outcome. */
 const active = new Set<CliProgress>();
+/** Progresses whose stop() came without an outcome inside a command: their mark waits for it. */
+const deferred = new Set<CliProgress>();
 /** The signal of the command being run (set by runCommand): a default stop() after an abort is "cancelled". */
 let runSignal: AbortSignal | undefined;
 
-/** Called by runCommand when a command starts. */
+/** Called by runCommand when a command starts (with its signal) and ends (with undefined). */
 export function bindProgressToRun(signal: AbortSignal | undefined): void {
   runSignal = signal;
 }
@@ -39,22 +41,46 @@ export function stopAllProgress(outcome: ProgressOutcome): void {
   for (const p of [...active]) p.stop(outcome);
 }
 
-function defaultOutcome(): ProgressOutcome {
-  return runSignal?.aborted ? 'cancelled' : 'ok';
+/**
+ * A command that goes on printing did not fail: the marks that waited for the outcome are ✔.
+ * output.ts calls this before each line it prints, so the marks come before the results.
+ */
+export function settleDeferredProgress(): void {
+  for (const p of [...deferred]) p.stop('ok');
 }
 
-/** Wraps `impl` so that stop() runs once, with the default outcome, and leaves the registry. */
-function tracked(impl: { report: CliProgress['report']; stop(outcome: ProgressOutcome): void }): CliProgress {
-  let stopped = false;
+interface ProgressImpl {
+  report: CliProgress['report'];
+  /** Stop animating and clear the line; the mark may follow later. */
+  halt(): void;
+  /** Print how it ended (after halt or instead of it). */
+  finish(outcome: ProgressOutcome): void;
+}
+
+/**
+ * Wraps `impl` so that stop() runs once and leaves the registry. Inside a command, a stop()
+ * without an outcome (typically in a `finally`) cannot tell success from failure: it clears the
+ * spinner at once and leaves the mark to whatever comes next — the command printing more (ok),
+ * or runCommand seeing it fail (✖) or be cancelled.
+ */
+function tracked(impl: ProgressImpl): CliProgress {
+  let state: 'running' | 'deferred' | 'stopped' = 'running';
   const progress: CliProgress = {
     report: (update) => {
-      if (!stopped) impl.report(update);
+      if (state === 'running') impl.report(update);
     },
     stop: (outcome) => {
-      if (stopped) return;
-      stopped = true;
+      if (state === 'stopped') return;
+      if (outcome === undefined && state === 'running' && runSignal && !runSignal.aborted) {
+        state = 'deferred';
+        deferred.add(progress);
+        impl.halt();
+        return;
+      }
+      state = 'stopped';
       active.delete(progress);
-      impl.stop(outcome ?? defaultOutcome());
+      deferred.delete(progress);
+      impl.finish(outcome ?? (runSignal?.aborted ? 'cancelled' : 'ok'));
     },
   };
   active.add(progress);
@@ -63,7 +89,7 @@ function tracked(impl: { report: CliProgress['report']; stop(outcome: ProgressOu
 
 export function createProgress(opts: { verbose: boolean; quiet: boolean; stream?: NodeJS.WriteStream }): CliProgress {
   const out = opts.stream ?? process.stderr;
-  if (opts.quiet) return tracked({ report: () => undefined, stop: () => undefined });
+  if (opts.quiet) return tracked({ report: () => undefined, halt: () => undefined, finish: () => undefined });
   if (!out.isTTY) return plainProgress(out, opts.verbose);
 
   let phase = '';
@@ -94,7 +120,11 @@ export function createProgress(opts: { verbose: boolean; quiet: boolean; stream?
       }
       render();
     },
-    stop(outcome) {
+    halt() {
+      clearInterval(timer);
+      out.write('\r\x1b[2K');
+    },
+    finish(outcome) {
       clearInterval(timer);
       out.write(phase ? `\r\x1b[2K${MARKS[outcome](phaseOf(phase))}\n` : '\r\x1b[2K');
       phase = '';
@@ -114,6 +144,7 @@ function plainProgress(out: NodeJS.WritableStream, verbose: boolean): CliProgres
       if (message) out.write(`rdeploy: ${message}\n`);
       if (line !== undefined && verbose) out.write(`  ${line}\n`);
     },
-    stop: () => undefined,
+    halt: () => undefined,
+    finish: () => undefined,
   });
 }

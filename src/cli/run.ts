@@ -96,7 +96,7 @@ export async function runCommand(
     code = (await body({ signal: controller.signal, verbose, cwd: process.cwd(), json })) ?? EXIT.ok;
     if (cause === 'interrupted') code = finish(new AppError('cancelled', 'Cancelled.'), { verbose, json });
     else if (cause === 'stdout-closed') code = EXIT.ok;
-    else stopAllProgress('ok');
+    else stopAllProgress(code === EXIT.ok ? 'ok' : 'failed');
   } catch (e) {
     if (cause === 'stdout-closed' && isCancellation(e)) {
       stopAllProgress('cancelled');
@@ -192,7 +192,9 @@ export function exitOnCommanderError(program: Command, err: CommanderError, argv
   // `rdeploy` alone prints the help (on stderr) and exits: nothing more to say.
   if (err.code === 'commander.help') process.exit(EXIT.usage);
   guardStdio();
-  const sub = program.commands.find((c) => argv.some((a) => a === c.name() || c.aliases().includes(a)));
+  // The command is the first word of the command line that names one (`rdeploy -v ls --jsn`).
+  const commandOf = (a: string) => program.commands.find((c) => a === c.name() || c.aliases().includes(a));
+  const sub = argv.map(commandOf).find((c) => c !== undefined);
   const helpCmd = sub ? `rdeploy ${sub.name()} --help` : 'rdeploy --help';
   const text = err.message
     .replace(/^error:\s*/i, '')

@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, cancelledError } from ${JSON.stringify(path.join(REPO, 'src/core/errors'))};
 import { runCommand, EXIT } from ${JSON.stringify(path.join(REPO, 'src/cli/run'))};
 import { createProgress } from ${JSON.stringify(path.join(REPO, 'src/cli/progress'))};
-import { print } from ${JSON.stringify(path.join(REPO, 'src/cli/output'))};
+import { note, print } from ${JSON.stringify(path.join(REPO, 'src/cli/output'))};
 
 const scenario = process.argv[2];
 const json = process.argv.includes('--json');
@@ -56,6 +56,22 @@ void runCommand({}, async ({ signal, verbose }) => {
       progress.report({ message: 'Building image (1/2): copying your code' });
       await sleep(20);
       throw new AppError('build-failed', 'The image build failed: boom.');
+    }
+    case 'build-ok-finally':
+    case 'build-fail-finally': {
+      // deploy.ts and destroy.ts stop their progress in a finally, which cannot tell how it ended.
+      const progress = createProgress({ verbose, quiet: false, stream: tty });
+      progress.report({ message: 'Building image (1/2): copying your code' });
+      try {
+        await sleep(20);
+        if (scenario === 'build-fail-finally') throw new AppError('build-failed', 'The image build failed: boom.');
+      } finally {
+        progress.stop();
+      }
+      await sleep(20);
+      print('done');
+      note('Try it: rdeploy invoke m');
+      return;
     }
     case 'build-cancel': {
       const progress = createProgress({ verbose, quiet: false, stream: tty });
@@ -197,6 +213,20 @@ describe('progress outcomes', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toBe('done\n');
     expect(screen(res.stderr)).toEqual(['✔ Building image', '✔ Starting container']);
+  });
+
+  it('a stop() in a finally: a tick when the command goes on printing', async () => {
+    const res = await run(['build-ok-finally']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe('done\n');
+    expect(screen(res.stderr)).toEqual(['✔ Building image', 'Try it: rdeploy invoke m']);
+  });
+
+  it('a stop() in a finally: a cross when the command fails', async () => {
+    const res = await run(['build-fail-finally']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).not.toContain('✔');
+    expect(screen(res.stderr)).toEqual(['✖ Building image', 'rdeploy: The image build failed: boom.']);
   });
 
   it('failure: the phase gets a cross, then the one error line, exit 1', async () => {
