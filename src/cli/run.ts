@@ -64,7 +64,8 @@ export async function runCommand(
   const controller = new AbortController();
   let cause: AbortCause | undefined;
   const abort = (why: AbortCause) => {
-    if (cause) return;
+    // Ctrl-C wins: a command interrupted after its stdout closed still exits 130.
+    if (cause && why !== 'interrupted') return;
     cause = why;
     controller.abort(new AppError('cancelled', 'Cancelled.'));
   };
