@@ -128,6 +128,8 @@ error_json <- function(type, message) {
 # Decodes, calls and encodes. Never throws. Returns list(kind, body) where kind is one of
 # "ok", "payload" (bad JSON), "handled" (the handler raised an R error) or
 # "serialization" (the result could not be turned into JSON); body is JSON text.
+# A handler error or an unconvertible result is logged, one line with its class and message
+# (a payload error is not: its message may quote the payload).
 invoke_handler <- function(handler, text) {
   decoded <- decode_payload(text)
   if (!decoded$ok) return(list(kind = "payload", body = error_json(decoded$errorType, decoded$errorMessage)))
@@ -136,19 +138,76 @@ invoke_handler <- function(handler, text) {
     error = function(e) structure(list(e), class = "rdeploy_failure"))
   if (inherits(result, "rdeploy_failure")) {
     e <- result[[1]]
+    log_line(sprintf("handler %s raised %s: %s", handler$label, class(e)[1], one_line(conditionMessage(e))))
     return(list(kind = "handled", body = error_json(class(e)[1], conditionMessage(e))))
   }
-  encode_result(result)
+  out <- encode_result(result)
+  if (out$kind == "serialization") {
+    log_line(sprintf("handler %s: SerializationError: %s", handler$label, out$message))
+  }
+  out
+}
+
+one_line <- function(text) {
+  gsub("[\r\n]+", " ", text)
 }
 
 encode_result <- function(result) {
-  json <- tryCatch(
-    jsonlite::toJSON(result, auto_unbox = TRUE, digits = NA, dataframe = "rows",
-                     null = "null", na = "null"),
-    error = function(e) e)
+  what <- unconvertible(result)
+  json <- if (!is.null(what)) {
+    simpleError(paste("the handler returned", what))
+  } else {
+    tryCatch(
+      jsonlite::toJSON(result, auto_unbox = TRUE, digits = NA, dataframe = "rows",
+                       null = "null", na = "null"),
+      error = function(e) e)
+  }
   if (inherits(json, "error")) {
-    return(list(kind = "serialization", body = error_json("SerializationError", paste(
-      "the handler's return value cannot be converted to JSON:", first_line(conditionMessage(json))))))
+    message <- paste("the result cannot be converted to JSON:", first_line(conditionMessage(json)))
+    return(list(kind = "serialization", message = message,
+                body = error_json("SerializationError", message)))
   }
   list(kind = "ok", body = enc2utf8(as.character(json)))
+}
+
+# jsonlite writes a function as its source code (a 200 with the code as the result) and fails
+# on an environment (R6 and reference class objects are environments) with a message about S3
+# methods. Names what the handler returned instead, or NULL when it is data.
+unconvertible <- function(result) {
+  kind <- function(x) {
+    if (is.function(x)) "a function" else if (is.environment(x)) "an environment" else
+      if (typeof(x) == "externalptr") "an external pointer" else NA_character_
+  }
+  top <- kind(result)
+  if (!is.na(top)) return(top)
+  if (!is.list(result)) return(NULL)
+  inner <- rapply(list(result), kind, how = "unlist")
+  inner <- inner[!is.na(inner)]
+  if (length(inner) == 0L) NULL else paste("a list holding", inner[[1]])
+}
+
+# quit() and q() in a handler would take the model down for good (and, in http mode, every
+# caller with it): while the runtime runs, base's quit and q raise an error of class
+# QuitNotAllowed instead, which reaches the caller like any handler error. The runtime itself
+# exits through quit_for_real().
+quit_not_allowed <- function(save = "default", status = 0, runLast = TRUE) {
+  stop(structure(class = c("QuitNotAllowed", "error", "condition"), list(
+    message = paste("the handler called quit(); a model server must not exit:",
+                    "return a value, or stop() with an error instead"),
+    call = NULL)))
+}
+
+install_quit_guard <- function() {
+  if (is.null(runtime_state$quit)) runtime_state$quit <- get("quit", envir = baseenv())
+  for (name in c("quit", "q")) {
+    locked <- bindingIsLocked(name, baseenv())
+    if (locked) unlockBinding(name, baseenv())
+    assign(name, quit_not_allowed, envir = baseenv())
+    if (locked) lockBinding(name, baseenv())
+  }
+}
+
+quit_for_real <- function(status) {
+  real <- if (is.null(runtime_state$quit)) get("quit", envir = baseenv()) else runtime_state$quit
+  real(save = "no", status = status, runLast = FALSE)
 }

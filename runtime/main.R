@@ -7,8 +7,10 @@
 #   RDEPLOY_RUNTIME_LIB  the runtime's own library, default /opt/rdeploy/library
 #   PORT, RDEPLOY_HOST   http mode, default 8080 and 0.0.0.0
 #   RDEPLOY_PAYLOAD, RDEPLOY_PAYLOAD_FILE, RDEPLOY_PAYLOAD_URL   job mode (else stdin)
-# Exit codes: 0 ok, 1 handler error (job), 2 usage or bad payload, 3 handler not
-# loadable (job), 4 runtime setup problem (missing package, port unavailable).
+#   RDEPLOY_WORKERS, RDEPLOY_MAX_PAYLOAD_BYTES   http mode, default 2 and 6291456
+# Exit codes: 0 ok (http: stopped by SIGTERM/SIGINT), 1 handler error (job), 2 usage or bad
+# payload, 3 handler not loadable (job), 4 runtime setup problem (missing package, port
+# unavailable), 130/143 job stopped by SIGINT/SIGTERM.
 local({
   file_arg <- grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)[1]
   runtime_dir <- dirname(normalizePath(sub("^--file=", "", file_arg)))
@@ -29,8 +31,12 @@ local({
   runtime_lib <- rt$setup_libpaths(Sys.getenv("RDEPLOY_RUNTIME_LIB", "/opt/rdeploy/library"))
   ctx <- list(
     runtime_lib = runtime_lib,
+    runtime_dir = runtime_dir,
     handler = Sys.getenv("RDEPLOY_HANDLER", "score.score"),
     app_dir = Sys.getenv("RDEPLOY_APP_DIR", getwd())
   )
-  quit(save = "no", status = rt$run_mode(ctx))
+  # From here on quit()/q() from user code is an error (handler.R); the runtime exits through
+  # exit_runtime(), which logs why in one line.
+  rt$install_quit_guard()
+  rt$exit_runtime(rt$run_mode(ctx))
 })

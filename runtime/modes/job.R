@@ -5,20 +5,28 @@
 # JSON; 2 bad payload or usage; 3 the handler could not be loaded. On 1-3 stdout carries
 # the error JSON ({"errorType", "errorMessage"}) and stderr a log line.
 
+# SIGTERM/SIGINT (docker stop, a cancelled Batch task) end the job at once with 143/130 and a
+# log line, PID 1 or not (native helper; without it R's default handling applies).
 run_mode <- function(ctx) {
+  runtime_state$who <- sprintf("job (pid %d)", Sys.getpid())
+  if (native_load(ctx$runtime_lib)) exit_on_signals()
   payload <- read_payload()
-  if (!payload$ok) return(fail(payload, 2L))
+  if (!payload$ok) return(fail(payload, 2L, "no usable payload"))
   handler <- load_handler(ctx$handler, ctx$app_dir)
-  if (!handler$ok) return(fail(handler, 3L))
+  if (!handler$ok) return(fail(handler, 3L, "the handler could not be loaded"))
   out <- invoke_handler(handler, payload$text)
   write_stdout(out$body)
-  switch(out$kind, ok = 0L, payload = 2L, 1L)
+  switch(out$kind,
+         ok = exit_status(0L, "the payload was scored"),
+         payload = exit_status(2L, "the payload is not valid JSON"),
+         handled = exit_status(1L, "the handler raised an R error"),
+         exit_status(1L, "the result cannot be converted to JSON"))
 }
 
-fail <- function(problem, status) {
+fail <- function(problem, status, reason) {
   log_line(problem$errorType, ": ", problem$errorMessage)
   write_stdout(error_json(problem$errorType, problem$errorMessage))
-  status
+  exit_status(status, reason)
 }
 
 write_stdout <- function(json) {

@@ -37,9 +37,12 @@ export async function freePort(): Promise<number> {
 export interface RunningRuntime {
   port: number;
   pid: number;
+  child: ChildProcess;
   /** Everything the process wrote to stderr (and stdout) so far. */
   logs(): string;
   stop(): Promise<void>;
+  /** Resolves when the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface StartOptions {
@@ -67,11 +70,16 @@ export async function startHttpRuntime(options: StartOptions = {}): Promise<Runn
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const running: RunningRuntime = {
     port,
     pid: child.pid ?? -1,
+    child,
     logs: () => output,
     stop: () => stopChild(child),
+    exited,
   };
   await waitForListening(port, child, () => output);
   return running;
@@ -178,4 +186,15 @@ export function runJob(env: Record<string, string>, input?: string, handler = 's
     });
     child.stdin.end(input ?? '');
   });
+}
+
+/** Resolves once `pattern` (global flag not needed) matches `count` times in the logs. */
+export async function waitForLogs(runtime: RunningRuntime, pattern: RegExp, count = 1, timeoutMs = 30_000): Promise<void> {
+  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((runtime.logs().match(global) ?? []).length >= count) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`logs did not show ${pattern} ${count} time(s):\n${runtime.logs()}`);
 }
