@@ -12,10 +12,10 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectDocker } from '../../src/core/docker/engineConnect';
+import { connectDocker } from '../../src/targets/image/engineConnect';
 import { loadProject } from '../../src/core/project/loadProject';
-import { buildImage } from '../../src/targets/local/buildImage';
-import { generatedBuildInputs } from '../../src/targets/local/generatedBuildInputs';
+import { buildImage } from '../../src/targets/image/buildImage';
+import { generatedBuildInputs } from '../../src/targets/image/generatedBuildInputs';
 
 const { values } = parseArgs({
   options: { 'base-image': { type: 'string', default: 'rdeploy-test/r-base:bookworm' }, rebuilds: { type: 'string', default: '3' } },

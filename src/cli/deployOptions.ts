@@ -1,12 +1,12 @@
 import { Option, type Command } from 'commander';
-import { readConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import { defaultDeploymentName } from '../core/names';
 import { loadProject } from '../core/project/loadProject';
 import type { RProject } from '../core/project/model';
 import { DEPLOYMENT_NAME } from '../core/records/record';
-import type { DeployOptions, TargetKind } from '../targets/Target';
-import { TARGET_KINDS } from '../targets/registry';
+import { CATALOGUE, TARGET_KINDS, type TargetKind } from '../targets/catalogue';
+import { readConfig, resolveSettings } from '../targets/config';
+import type { PlanOptions } from '../targets/Target';
 import { projectDir } from './projects';
 
 export interface DeployFlags {
@@ -15,37 +15,47 @@ export interface DeployFlags {
   baseImage?: string;
   port?: string;
   handler?: string;
+  set?: string[];
 }
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The flags `plan` and `deploy` share; flags win over rdeploy.json, which wins over defaults. */
 export function addDeployFlags(cmd: Command): Command {
+  const targets = CATALOGUE.map((e) => `${e.kind} (${e.label})`).join(', ');
   return cmd
-    .addOption(new Option('--target <target>', 'where to deploy').choices([...TARGET_KINDS]))
+    .addOption(new Option('--target <target>', `where to deploy: ${targets}`).choices([...TARGET_KINDS]))
     .option('--name <name>', 'deployment name (default: rdeploy.json "name", else the folder name)')
     .option('--base-image <image>', 'base image for the container (default: rocker/r-ver:<R version>)')
-    .option('--port <port>', 'local port to serve on (default: a free port)')
+    .option('--set <key=value>', "a setting of the target, e.g. --set port=8080 (repeatable; see rdeploy.json's \"targets\")", collect)
+    .option('--port <port>', 'local target: the port on 127.0.0.1 (same as --set port=P)')
     .option('--handler <file.function>', 'the handler, like score.score');
 }
 
-export async function resolveDeploy(
-  dir: string | undefined,
-  flags: DeployFlags,
-  cwd: string,
-): Promise<{ project: RProject; target: TargetKind; options: DeployOptions }> {
+export interface ResolvedDeploy {
+  project: RProject;
+  target: TargetKind;
+  options: PlanOptions;
+  /** Remarks for the user (deprecated keys). */
+  notes: string[];
+}
+
+export async function resolveDeploy(dir: string | undefined, flags: DeployFlags, cwd: string): Promise<ResolvedDeploy> {
   const root = await projectDir(dir, cwd);
-  const config = await readConfig(root);
+  const { config, notes } = await readConfig(root);
   const project = await loadProject(root, { handler: flags.handler });
   const name = flags.name ?? defaultDeploymentName(root, config.name);
   if (!DEPLOYMENT_NAME.test(name)) {
     throw new AppError('usage', `"${name}" is not a valid deployment name: use lower-case letters, digits and "-" (at most 63).`);
   }
-  let port = config.port;
-  if (flags.port !== undefined) {
-    port = Number(flags.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new AppError('usage', `--port ${flags.port} is not a port number (0-65535).`);
-    }
-  }
   const target = (flags.target ?? config.target ?? 'local') as TargetKind;
-  return { project, target, options: { name, baseImage: flags.baseImage ?? config.baseImage, port, exclude: config.exclude } };
+  const sets = [...(flags.set ?? [])];
+  if (flags.port !== undefined) {
+    if (target !== 'local') throw new AppError('usage', `--port applies to the local target only; for ${target}, use --set KEY=VALUE.`);
+    const port = Number(flags.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('usage', `--port ${flags.port} is not a port number (0-65535).`);
+    sets.push(`port=${port}`);
+  }
+  const settings = resolveSettings(target, config, sets);
+  return { project, target, options: { name, baseImage: flags.baseImage ?? config.baseImage, exclude: config.exclude, settings }, notes };
 }

@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError } from '../core/errors';
 import { findProjects } from '../core/project/findProjects';
-import type { DeploymentRecord } from '../core/records/record';
-import { listRecords } from '../core/records/store';
+import { readTombstone, recordPath } from '../core/records/store';
+import { listDeployments, type DeploymentList, type Located } from '../targets/lifecycle/records';
 
 /** The project folder a command works on: the argument, else the current directory. */
 export async function projectDir(dir: string | undefined, cwd: string): Promise<string> {
@@ -29,23 +29,25 @@ async function searchRoots(cwd: string, project: string | undefined): Promise<st
   return [...roots];
 }
 
-export interface Located {
-  root: string;
-  record: DeploymentRecord;
-}
+export type { Located };
 
-export async function allDeployments(cwd: string, project: string | undefined): Promise<Located[]> {
-  const found: Located[] = [];
+/** Every deployment of the projects in reach, and the record files that could not be read. */
+export async function allDeployments(cwd: string, project: string | undefined): Promise<DeploymentList> {
+  const out: DeploymentList = { deployments: [], problems: [] };
   for (const root of await searchRoots(cwd, project)) {
-    const { records } = await listRecords(root);
-    for (const record of records) found.push({ root, record });
+    const { deployments: found, problems } = await listDeployments(root);
+    out.deployments.push(...found);
+    out.problems.push(...problems);
   }
-  return found;
+  return out;
 }
 
 export async function locateDeployment(name: string, cwd: string, project: string | undefined): Promise<Located> {
-  const matches = (await allDeployments(cwd, project)).filter((d) => d.record.name === name);
+  const { deployments, problems } = await allDeployments(cwd, project);
+  const matches = deployments.filter((d) => d.record.name === name);
   if (matches.length === 0) {
+    const broken = problems.find((p) => p.name === name);
+    if (broken) throw broken.error;
     throw new AppError(
       'not-found',
       `No deployment named "${name}" in ${project ?? cwd} or the R projects below it. ` +
@@ -57,4 +59,22 @@ export async function locateDeployment(name: string, cwd: string, project: strin
     throw new AppError('usage', `Several projects have a deployment named "${name}" (${where}). Pass --project <dir> to choose.`);
   }
   return matches[0]!;
+}
+
+/**
+ * The project whose deployment `name` destroy should remove: the one with a record file of that
+ * name (readable or not), else one that destroyed it before, else the project named with
+ * --project or the current folder when it is an R project (its labels are swept).
+ */
+export async function locateForDestroy(name: string, cwd: string, project: string | undefined): Promise<string | undefined> {
+  const roots = await searchRoots(cwd, project);
+  const withRecord: string[] = [];
+  for (const root of roots) if (await stat(recordPath(root, name)).catch(() => undefined)) withRecord.push(root);
+  if (withRecord.length > 1) {
+    throw new AppError('usage', `Several projects have a deployment named "${name}" (${withRecord.join(', ')}). Pass --project <dir> to choose.`);
+  }
+  if (withRecord.length === 1) return withRecord[0];
+  for (const root of roots) if (await readTombstone(root, name)) return root;
+  if (project) return projectDir(project, cwd);
+  return roots.includes(cwd) ? cwd : undefined;
 }

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'not-found'
   | 'invoke-failed'
   | 'payload-invalid'
+  | 'busy'
   | 'cancelled'
   | 'internal';
 

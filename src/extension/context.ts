@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { InvocationHistory } from '../core/view/invocationHistory';
-import type { Target } from '../targets/Target';
+import type { Deployments } from '../targets/lifecycle/Deployments';
 import type { PayloadEditors } from './documents/PayloadEditors';
 import type { ReadonlyDocuments } from './documents/ReadonlyDocuments';
 import type { TailManager } from './logs/TailManager';
@@ -10,7 +10,7 @@ import type { RefreshManager } from './tree/RefreshManager';
 
 /**
  * Everything commands need, created once in `activate` and passed down: no module-level
- * mutable state. Targets come through `target()` so tests and future targets can swap them.
+ * mutable state. Targets are reached through `deployments` only.
  */
 export interface RDeployContext {
   readonly extension: vscode.ExtensionContext;
@@ -31,5 +31,6 @@ export interface RDeployContext {
   };
   readonly payloadEditors: PayloadEditors;
   readonly tails: TailManager;
-  target(kind: string): Target;
+  /** Plan, deploy, destroy, invoke, logs and status for every target (src/targets/lifecycle). */
+  readonly deployments: Deployments;
 }

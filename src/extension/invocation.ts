@@ -8,7 +8,7 @@ import type { DeploymentRef } from './model/WorkspaceModel';
 
 /** Calls a deployment and records the call in the tree's "Last invocations". */
 export async function invokeDeployment(ctx: RDeployContext, ref: DeploymentRef, payload: string, payloadName: string | undefined, signal?: AbortSignal): Promise<InvokeResult> {
-  const result = await ctx.target(ref.record.target).invoke(ref.record, payload, { signal });
+  const result = await ctx.deployments.invoke(ref, payload, { signal });
   ctx.log.info(`invoked ${ref.record.name}: ${result.ok ? 'ok' : 'handler error'} in ${result.durationMs.toFixed(1)} ms`);
   ctx.invocations.add(deploymentId(ref.root, ref.record.name), {
     at: new Date(),

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { InvocationHistory } from '../core/view/invocationHistory';
-import { getTarget } from '../targets/registry';
-import type { Target } from '../targets/Target';
+import { standardConnections } from '../targets/connections';
+import { Deployments } from '../targets/lifecycle/Deployments';
 import { HandlerCodeLensProvider } from './codelens/HandlerCodeLensProvider';
 import { COMMANDS } from './commands';
 import type { RDeployContext } from './context';
@@ -28,20 +28,15 @@ export function createServices(
   lensesChanged: vscode.EventEmitter<void>,
   disposables: vscode.Disposable[],
 ): Services {
-  const targets = new Map<string, Target>();
-  // One instance per kind: the local target keeps its Docker connection between calls.
-  const target = (kind: string): Target => {
-    let t = targets.get(kind);
-    if (!t) targets.set(kind, (t = getTarget(kind)));
-    return t;
-  };
+  // One Docker connection for the extension host; locks taken by this window say "VS Code".
+  const deployments = new Deployments({ connections: standardConnections(), tool: 'VS Code' });
   const model = new WorkspaceModel(base.log);
   const invocations = new InvocationHistory(5);
   const tree = new DeploymentsTree(model, invocations, lazyTree.view, lazyTree.changed);
-  const refresh = new RefreshManager(tree, target, base.log);
+  const refresh = new RefreshManager(tree, deployments, base.log);
   const tails = new TailManager(base.documents.logs, base.log);
   const codeLens = new HandlerCodeLensProvider(lensesChanged);
-  const ctx: RDeployContext = { ...base, model, tree, refresh, invocations, tails, target };
+  const ctx: RDeployContext = { ...base, model, tree, refresh, invocations, tails, deployments };
   disposables.push(model, tree, refresh, tails, codeLens);
   return {
     ctx,

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import type { TargetKind } from '../targets/catalogue';
 
 /** Typed reads of the `rdeploy.*` settings (contributes.configuration in package.json). */
 export interface Settings {
   baseImage: string | undefined;
-  defaultTarget: 'local' | 'lambda' | 'aci' | 'batch';
+  defaultTarget: TargetKind;
   rPath: string | undefined;
   logsDestination: 'document' | 'terminal';
   refreshIntervalSeconds: number;

@@ -1,67 +1,171 @@
+import type { z } from 'zod';
+import type { PriceTable, Usage, Workload } from '../core/cost';
+import type { InvokeResult, LogEvent, Progress, Status } from '../core/deployment';
+import type { Owner } from '../core/owner';
 import type { RProject } from '../core/project/model';
 import type { DeploymentRecord } from '../core/records/record';
+import type { DockerClient } from './image/dockerClient';
+import type { RuntimeMode } from './image/buildInputs';
+import type { TargetKind } from './catalogue';
 
-export type TargetKind = 'local' | 'lambda' | 'aci' | 'batch';
+export type { InvokeResult, LogEvent, Progress, Status, TargetKind, RuntimeMode };
 
-/** Reports progress of long work. `message` is a short phase; `line` is streamed log output. */
-export interface Progress {
-  report(update: { message?: string; line?: string; increment?: number }): void;
+/**
+ * Where and as whom a target works. The CLI and the extension resolve these (the docker CLI's
+ * engine discovery; later the AWS and Azure credential chains, or VS Code's sign-in); a target
+ * never reads the environment itself. Each is a lazy factory: only what a target uses is resolved.
+ */
+export interface Connections {
+  /** The Docker engine the docker CLI would use, pinged: one clear error when it does not answer. */
+  docker(): Promise<DockerClient>;
 }
 
 export interface TargetContext {
   signal?: AbortSignal;
   progress?: Progress;
+  connections: Connections;
 }
 
-export interface DeployOptions {
+/** What the user chose for a deploy: common options and the target's own settings (already validated). */
+export interface PlanOptions<S = Record<string, unknown>> {
   name: string;
   baseImage?: string;
-  /** Host port; 0 or undefined picks a free one. */
-  port?: number;
   /** rdeploy.json "exclude": files and folders (.dockerignore patterns) left out of the image. */
   exclude?: readonly string[];
+  settings: S;
 }
 
-/** What a deploy would create, as data: pure, shown before anything happens. */
-export interface Plan {
+export interface PlannedResource {
+  kind: string;
+  id: string;
+  description: string;
+}
+
+/**
+ * One request a deploy will send, exactly as it will be sent (secrets excluded by construction):
+ * `plan --json` shows them under `requests`, a contract other tools check.
+ */
+export interface PlannedRequest {
+  service: string;
+  operation: string;
+  /** What the request names (an image tag, a container name, an ARM resource id). */
+  target: string;
+  body: unknown;
+}
+
+/** What a deploy would do, as data: pure, shown before anything happens. */
+export interface Plan<D = unknown> {
   target: TargetKind;
   name: string;
   project: RProject;
-  resources: { kind: string; id: string; description: string }[];
-  details: Record<string, unknown>;
-  /** Estimated monthly cost in USD when known; local is 0. */
-  estimatedMonthlyCostUsd?: number;
+  runtimeMode: RuntimeMode;
+  /** The image the deployment's image starts FROM, when it has one. */
+  baseImage?: string;
+  resources: PlannedResource[];
+  requests: PlannedRequest[];
+  /** The target's settings as they apply (defaults filled in). */
+  settings: Record<string, unknown>;
+  /** Target-specific: only that target reads them. */
+  details: D;
 }
 
-export interface InvokeResult {
-  /** true when the handler returned a value, false when it raised an R error. */
-  ok: boolean;
-  /** The parsed JSON the handler answered (a value, or {errorType, errorMessage}). */
-  body: unknown;
-  /** The raw JSON text, exactly as the runtime sent it. */
-  raw: string;
-  durationMs: number;
-  billedDurationMs?: number;
+/** A resource state as destroy and ownership checks see it. */
+export type Ownership = 'ours' | 'gone' | 'theirs';
+
+/**
+ * How the lifecycle finds, checks and removes one kind of thing a target creates. Destroy works
+ * from these and the record alone; every operation checks the record's ids with `ownership`.
+ */
+export interface ResourceKind {
+  /** Whether it costs money while it exists: destroy must never leave one behind. */
+  readonly billable: boolean;
+  /** 'ours' when it exists and carries the owner's labels or tags, 'gone' when it does not exist. */
+  ownership(id: string, owner: Owner, ctx: TargetContext): Promise<Ownership>;
+  /** Removes it; already gone counts as removed. Called only on what ownership() says is ours. */
+  remove(id: string, ctx: TargetContext): Promise<void>;
+  /** The ids of everything of this kind carrying the owner's labels or tags (what a crash left unrecorded). */
+  find(owner: Owner, ctx: TargetContext): Promise<string[]>;
+  /** How a person recognises it ("container rdeploy-mtcars (bad476ecfbb9)"). */
+  describe(id: string, record: DeploymentRecord): string;
 }
 
-export interface LogEvent {
-  timestamp: string;
-  stream: 'stdout' | 'stderr';
-  message: string;
+export interface StepState {
+  readonly ctx: TargetContext;
+  readonly owner: Owner;
+  /** The record as saved so far (read-only: the engine writes it). */
+  readonly record: Readonly<DeploymentRecord>;
+  /** The record this deploy replaces, if any. */
+  readonly previous: DeploymentRecord | undefined;
+  /** The id an earlier step of this deploy created, by resource kind. */
+  created(kind: string): string | undefined;
 }
 
-export interface Status {
-  state: 'running' | 'stopped' | 'missing' | 'unhealthy' | 'starting';
-  detail?: string;
+export interface StepOutput {
+  /** The id of the resource the step created (when it `creates` one). */
+  id?: string;
+  /** Facts to keep in the record's details (never a secret). */
+  details?: Record<string, unknown>;
+  endpoint?: string;
 }
 
-export interface Target {
+/** One step of a deploy, as data; the lifecycle engine records, runs, and rolls back. */
+export interface DeployStep {
+  /** The progress message while it runs. */
+  readonly title: string;
+  /**
+   * The resource the step creates: recorded "planned" before the step runs, "created" after.
+   * `replaces` says what happens to the previous deployment's resource of the same kind:
+   * removed before this one is created (same name, so both cannot exist), or after the deploy
+   * succeeded (superseded). Without it an existing one is updated in place.
+   */
+  readonly creates?: { kind: string; id: string; replaces?: 'before' | 'after' };
+  run(state: StepState): Promise<StepOutput | void>;
+}
+
+/** What the Deployments tree and `rdeploy status` show of a record besides its state. */
+export interface RecordItem {
+  kind: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+}
+
+export interface LogOptions {
+  follow?: boolean;
+  tail?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * A deployment target. Pure parts (plan, steps as data, describe) and live parts (invoke, logs,
+ * status) that reach the engine or the cloud through `ctx.connections`. The lifecycle (record
+ * first, locks, rollback, destroy, ownership) is not the target's business: see lifecycle/.
+ */
+export interface Target<D = unknown> {
   readonly kind: TargetKind;
-  plan(project: RProject, options: DeployOptions): Plan;
-  deploy(plan: Plan, ctx: TargetContext): Promise<DeploymentRecord>;
+  /** The target's settings: `rdeploy.json` → `targets.<kind>` and `--set`. */
+  readonly settings: z.ZodObject;
+  /** The target's record details, checked when a record is read. */
+  readonly recordDetails: z.ZodType<Record<string, unknown>>;
+  /** The runtime mode its image runs. */
+  runtimeMode(settings: Record<string, unknown>): RuntimeMode;
+  plan(project: RProject, options: PlanOptions): Plan<D>;
+  /** Reaches what a deploy needs before anything is recorded: with no engine there is nothing to record. */
+  preflight(plan: Plan<D>, ctx: TargetContext): Promise<void>;
+  steps(plan: Plan<D>): DeployStep[];
+  /** Every kind of resource it creates, in creation order (destroy goes in reverse). */
+  readonly resources: Readonly<Record<string, ResourceKind>>;
+  /** The resource whose labels or tags prove that a record describes this project's deployment. */
+  readonly anchor: string;
   invoke(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<InvokeResult>;
-  logs(record: DeploymentRecord, opts: { follow?: boolean; tail?: number; signal?: AbortSignal }): AsyncIterable<LogEvent>;
-  status(record: DeploymentRecord): Promise<Status>;
-  /** Idempotent; leaves nothing billable (for local: no container, no image it built). */
-  destroy(record: DeploymentRecord, ctx: TargetContext): Promise<void>;
+  logs(record: DeploymentRecord, opts: LogOptions, ctx: TargetContext): AsyncIterable<LogEvent>;
+  status(record: DeploymentRecord, ctx: TargetContext): Promise<Status>;
+  /** Pure: the record's parts a person wants to see (image, base image, …). */
+  describe(record: DeploymentRecord): RecordItem[];
+  /** Its list prices, with their sources and dates (src/core/cost). */
+  readonly prices: PriceTable;
+  /** Pure: what a plan would use of those prices under the stated workload. */
+  usage(plan: Plan<D>, workload: Workload): Usage;
+  /** The options a redeploy keeps from the record (e.g. the base image it was built on). */
+  redeployOptions(record: DeploymentRecord): { baseImage?: string };
 }

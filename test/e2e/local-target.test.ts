@@ -7,9 +7,9 @@ import { AppError } from '../../src/core/errors';
 import type { RProject } from '../../src/core/project/model';
 import type { DeploymentRecord } from '../../src/core/records/record';
 import { readRecord } from '../../src/core/records/store';
-import type { BuildInputsFactory } from '../../src/targets/local/buildInputs';
-import { LocalTarget } from '../../src/targets/local/LocalTarget';
+import type { BuildInputsFactory } from '../../src/targets/image/buildInputs';
 import type { LogEvent, Progress } from '../../src/targets/Target';
+import { localDeployments } from '../support/localDeployments';
 import { BASE_IMAGE, containersOf, imagesOf, removeByLabel } from '../support/docker';
 
 // Real engine, real R, the generated Dockerfile and the shipped runtime. Everything created
@@ -58,7 +58,7 @@ describe.skipIf(!hasBaseImage)(`local target against the real engine (needs ${BA
   });
 
   describe('deploy, invoke, logs, status, redeploy, destroy', () => {
-    const target = new LocalTarget();
+    const target = localDeployments();
     let project: RProject;
     let record: DeploymentRecord;
 
@@ -146,7 +146,7 @@ describe.skipIf(!hasBaseImage)(`local target against the real engine (needs ${BA
 
     // Before destroy: the image above keeps the runtime layer in the build cache.
     it('fails fast when the handler cannot load, and removes what it created', async () => {
-      const target = new LocalTarget();
+      const target = localDeployments();
       const project = makeProject(path.join(tmp, 'load'), 'stop("model.rds is missing")\nscore <- function(x) x\n');
       const err = await target.deploy(target.plan(project, { name: names.load, baseImage: BASE_IMAGE }), {}).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AppError);
@@ -170,12 +170,13 @@ describe.skipIf(!hasBaseImage)(`local target against the real engine (needs ${BA
     });
 
     it('destroys: no container, no image, no record; again is fine', async () => {
-      await target.destroy(record, {});
+      const report = await target.destroy(record, {});
+      expect(report).toMatchObject({ removed: [expect.stringMatching(/^container rdeploy-lt-main/), expect.stringMatching(/^image rdeploy\/lt-main/)] });
       expect(containersOf(names.main)).toEqual([]);
       expect(imagesOf(names.main)).toEqual([]);
       expect(await readRecord(project.root, names.main)).toBeUndefined();
       expect((await target.status(record)).state).toBe('missing');
-      await target.destroy(record, {});
+      expect(await target.destroy(record, {})).toBe('nothing-left');
       await expect(target.invoke(record, '{"x": 1}', {})).rejects.toMatchObject({ code: 'invoke-failed' });
     });
   });
@@ -186,7 +187,7 @@ describe.skipIf(!hasBaseImage)(`local target against the real engine (needs ${BA
       dockerignore: '',
       files: [],
     });
-    const target = new LocalTarget({ buildInputs: failing });
+    const target = localDeployments({ buildInputs: failing });
     const project = makeProject(path.join(tmp, 'build'), SCORE_R);
     const err = await target.deploy(target.plan(project, { name: names.build, baseImage: BASE_IMAGE }), {}).catch((e: unknown) => e);
     expect((err as AppError).code).toBe('build-failed');
@@ -202,7 +203,7 @@ describe.skipIf(!hasBaseImage)(`local target against the real engine (needs ${BA
       dockerignore: '',
       files: [],
     });
-    const target = new LocalTarget({ buildInputs: slow });
+    const target = localDeployments({ buildInputs: slow });
     const project = makeProject(path.join(tmp, 'cancel'), SCORE_R);
     const ac = new AbortController();
     // Abort on the RUN step's own output, so the step is really running in its container.

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { listPayloads } from '../../core/payloads';
-import { getTarget } from '../../targets/registry';
 import { addDeployFlags, resolveDeploy, type DeployFlags } from '../deployOptions';
+import { deployments } from '../deployments';
 import { note, print, printJson } from '../output';
 import { createProgress } from '../progress';
 import { runCommand } from '../run';
@@ -13,17 +13,13 @@ export function deployCommand(program: Command): void {
     .option('--json', 'print the deployment record as JSON')
     .action((dir: string | undefined, opts: DeployFlags & { json?: boolean }) =>
       runCommand(program.opts(), async ({ cwd, signal, verbose }) => {
-        const { project, target, options } = await resolveDeploy(dir, opts, cwd);
+        const { project, target, options, notes } = await resolveDeploy(dir, opts, cwd);
+        for (const n of notes) note(`rdeploy: note: ${n}`);
         for (const w of project.warnings) note(`rdeploy: warning: ${w}`);
-        const impl = getTarget(target);
-        const plan = impl.plan(project, options);
+        const plan = deployments().plan(project, target, options);
         const progress = createProgress({ verbose, quiet: false });
-        let record;
-        try {
-          record = await impl.deploy(plan, { signal, progress });
-        } finally {
-          progress.stop();
-        }
+        const record = await deployments().deploy(plan, { signal, progress });
+        progress.stop('ok');
         if (opts.json) return printJson(record);
         print(`Deployed "${record.name}" (${record.target}) at ${record.endpoint ?? '-'}`);
         const [sample] = await listPayloads(project.root);

@@ -1,7 +1,9 @@
-import type { Command } from 'commander';
-import { readConfig } from '../../core/config';
+import { Option, type Command } from 'commander';
 import { generateDockerfile, renderDockerfile } from '../../core/docker/dockerfile';
 import { loadProject } from '../../core/project/loadProject';
+import { TARGET_KINDS, type TargetKind } from '../../targets/catalogue';
+import { readConfig, resolveSettings } from '../../targets/config';
+import { deployments } from '../deployments';
 import { print } from '../output';
 import { projectDir } from '../projects';
 import { runCommand } from '../run';
@@ -9,17 +11,20 @@ import { runCommand } from '../run';
 export function dockerfileCommand(program: Command): void {
   program
     .command('dockerfile [dir]')
-    .description('print the Dockerfile that would be built for the project')
+    .description('print the Dockerfile that would be built for the project (the target chooses how the runtime serves)')
+    .addOption(new Option('--target <target>', 'the target the image is for (default: rdeploy.json "target", else local)').choices([...TARGET_KINDS]))
     .option('--base-image <image>', 'base image (default: rocker/r-ver:<R version>)')
     .option('--handler <file.function>', 'the handler, like score.score')
-    .action((dir: string | undefined, opts: { baseImage?: string; handler?: string }) =>
+    .action((dir: string | undefined, opts: { target?: TargetKind; baseImage?: string; handler?: string }) =>
       runCommand(program.opts(), async ({ cwd }) => {
         const root = await projectDir(dir, cwd);
-        const config = await readConfig(root);
+        const { config } = await readConfig(root);
         const project = await loadProject(root, { handler: opts.handler });
-        const spec = generateDockerfile(project, { baseImage: opts.baseImage ?? config.baseImage, mode: 'http' });
-        process.stdout.write(renderDockerfile(spec));
-        if (!renderDockerfile(spec).endsWith('\n')) print();
+        const kind = opts.target ?? config.target ?? 'local';
+        const mode = deployments().target(kind).runtimeMode(resolveSettings(kind, config));
+        const text = renderDockerfile(generateDockerfile(project, { baseImage: opts.baseImage ?? config.baseImage, mode }));
+        process.stdout.write(text);
+        if (!text.endsWith('\n')) print();
       }),
     );
 }

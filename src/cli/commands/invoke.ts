@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readPayload, validatePayload } from '../../core/payloads';
-import { getTarget } from '../../targets/registry';
+import { deployments } from '../deployments';
 import { print, printJson } from '../output';
 import { locateDeployment } from '../projects';
 import { EXIT, runCommand, usageError } from '../run';
@@ -25,10 +25,10 @@ export function invokeCommand(program: Command): void {
         if ((opts.payload === undefined) === (opts.data === undefined)) {
           throw usageError('Give the payload with either --payload <file> or --data <json>.');
         }
-        const { root, record } = await locateDeployment(name, cwd, opts.project);
+        const at = await locateDeployment(name, cwd, opts.project);
         const payload =
-          opts.data !== undefined ? validatePayload(opts.data, '--data') : await readPayload(opts.payload!, root, cwd);
-        const result = await getTarget(record.target).invoke(record, payload, { signal });
+          opts.data !== undefined ? validatePayload(opts.data, '--data') : await readPayload(opts.payload!, at.root, cwd);
+        const result = await deployments().invoke(at, payload, { signal });
         if (opts.json) {
           printJson({ ok: result.ok, durationMs: round(result.durationMs), billedDurationMs: result.billedDurationMs ?? null, result: result.body });
         } else {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getTarget } from '../../targets/registry';
+import { deployments } from '../deployments';
 import { locateDeployment } from '../projects';
 import { runCommand, usageError } from '../run';
 
@@ -15,8 +15,8 @@ export function logsCommand(program: Command): void {
       runCommand(program.opts(), async ({ cwd, signal }) => {
         const tail = opts.tail === undefined ? undefined : Number(opts.tail);
         if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw usageError(`--tail ${opts.tail} is not a number of lines.`);
-        const { record } = await locateDeployment(name, cwd, opts.project);
-        const events = getTarget(record.target).logs(record, { follow: opts.follow, tail, signal });
+        const at = await locateDeployment(name, cwd, opts.project);
+        const events = deployments().logs(at, { follow: opts.follow, tail, signal });
         for await (const e of events) {
           process.stdout.write(`${opts.timestamps ? `${e.timestamp} ` : ''}${e.message}\n`);
         }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { getTarget } from '../../targets/registry';
+import { deploymentState } from '../../core/view/deploymentState';
+import { deployments } from '../deployments';
 import { print, printJson } from '../output';
 import { locateDeployment } from '../projects';
 import { runCommand } from '../run';
@@ -12,10 +13,15 @@ export function statusCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action((name: string, opts: { project?: string; json?: boolean }) =>
       runCommand(program.opts(), async ({ cwd }) => {
-        const { record } = await locateDeployment(name, cwd, opts.project);
-        const live = await getTarget(record.target).status(record);
-        if (opts.json) return printJson({ name: record.name, state: live.state, detail: live.detail ?? null, record });
-        print(`${record.name}: ${live.state}${live.detail ? ` (${live.detail})` : ''}`);
+        const at = await locateDeployment(name, cwd, opts.project);
+        const { record } = at;
+        // While an operation runs (or was interrupted), the record says more than the engine.
+        const busy = record.status === 'deploying' || record.status === 'destroying' || record.status === 'interrupted';
+        const live = busy ? undefined : await deployments().status(at);
+        const state = deploymentState(record, live && { status: live });
+        const detail = live?.detail ?? (record.status === 'interrupted' ? 'the process that was deploying or destroying it stopped; run `rdeploy destroy ' + record.name + '` or deploy again' : undefined);
+        if (opts.json) return printJson({ name: record.name, state, detail: detail ?? null, record });
+        print(`${record.name}: ${state}${detail ? ` (${detail})` : ''}`);
         print(`  target    ${record.target}`);
         print(`  endpoint  ${record.endpoint ?? '-'}`);
         print(`  handler   ${record.handler}`);

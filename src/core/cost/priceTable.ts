@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /** The targets R Deploy knows; a price table exists for each, `local` with no prices. */
-export const TargetKindSchema = z.enum(['local', 'lambda', 'aci', 'batch']);
-export type TargetKind = z.infer<typeof TargetKindSchema>;
+/** The target a table prices; the target catalogue (src/targets/catalogue.ts) names the kinds. */
+export const TargetKindSchema = z.string().regex(/^[a-z][a-z0-9-]*$/);
+export type TargetKind = string;
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date like 2026-11-30');
 const HttpsUrl = z.url({ protocol: /^https$/ });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { HANDLER, readConfig } from '../config';
+import { HANDLER, readCommonConfig } from '../config';
 import { AppError } from '../errors';
 import { DEFAULT_HANDLER, type Lockfile, type RProject } from './model';
 import { parseDescription } from './description';
@@ -20,7 +20,7 @@ export interface LoadProjectOptions {
  */
 export async function loadProject(root: string, options: LoadProjectOptions = {}): Promise<RProject> {
   const dir = path.resolve(root);
-  const handler = options.handler ?? (await readConfig(dir)).handler ?? DEFAULT_HANDLER;
+  const handler = options.handler ?? (await readCommonConfig(dir)).handler ?? DEFAULT_HANDLER;
   if (!HANDLER.test(handler)) {
     throw new AppError('usage', `Handler ${JSON.stringify(handler)} is not like "score.score": the R file (without .R) and the function name.`);
   }

@@ -17,13 +17,18 @@ export const ResourceSchema = z.object({
 });
 export type Resource = z.infer<typeof ResourceSchema>;
 
-export const DeploymentStatusSchema = z.enum(['deploying', 'running', 'stopped', 'failed', 'destroying', 'destroyed']);
+/**
+ * What the record says. `interrupted` is never written: it is how a record reads whose
+ * `deploying` or `destroying` process died (its lock has no live holder), see lifecycle/records.ts.
+ */
+export const DeploymentStatusSchema = z.enum(['deploying', 'running', 'stopped', 'failed', 'destroying', 'destroyed', 'interrupted']);
 export type DeploymentStatus = z.infer<typeof DeploymentStatusSchema>;
 
 export const DeploymentRecordSchema = z.object({
   version: z.literal(1),
   name: z.string().regex(DEPLOYMENT_NAME),
-  target: z.enum(['local', 'lambda', 'aci', 'batch']),
+  /** The target kind; the catalogue (src/targets/catalogue.ts) checks it, and its details, when the record is read. */
+  target: z.string().regex(/^[a-z][a-z0-9-]*$/),
   status: DeploymentStatusSchema,
   /** The R project root, absolute. */
   projectRoot: z.string(),
@@ -37,5 +42,13 @@ export const DeploymentRecordSchema = z.object({
   details: z.record(z.string(), z.unknown()).default({}),
   /** Why the last deploy failed, in the user's words. */
   error: z.string().optional(),
+  /** Fields dropped when the record was read because they looked like secrets (never written back). */
+  redacted: z.array(z.string()).optional(),
 });
 export type DeploymentRecord = z.infer<typeof DeploymentRecordSchema>;
+
+/** The id of the record's current resource of a kind: the last created one, else the last planned one. */
+export function currentResource(record: Pick<DeploymentRecord, 'resources'>, kind: string): string | undefined {
+  const ofKind = record.resources.filter((r) => r.kind === kind);
+  return (ofKind.filter((r) => r.state === 'created').pop() ?? ofKind.filter((r) => r.state === 'planned').pop())?.id;
+}

@@ -32,38 +32,81 @@ export function recordPath(root: string, name: string): string {
 const SECRET_VALUE = [/[?&](sig|secret|token|code|password|api[-_]?key)=/i, /:\/\/[^/\s:@]+:[^/\s@]+@/, /AccountKey=/i, /-----BEGIN [A-Z ]*PRIVATE KEY-----/];
 const SECRET_KEY = /(password|secret|token|accesskey|account_?key|private_?key|credential)/i;
 
-export function assertNoSecrets(record: DeploymentRecord): void {
-  const visit = (value: unknown, where: string): void => {
-    if (typeof value === 'string') {
-      if (SECRET_VALUE.some((re) => re.test(value))) {
-        throw new AppError('internal', `Refusing to write deployment record "${record.name}": ${where} looks like it holds a secret.`);
-      }
-    } else if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, `${where}[${i}]`));
-    } else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        if (SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '') {
-          throw new AppError('internal', `Refusing to write deployment record "${record.name}": field ${where}.${k} looks like a secret.`);
-        }
-        visit(v, `${where}.${k}`);
+/** The paths of fields that look like secrets: a key named like one, or a value shaped like one. */
+export function secretFields(value: unknown, where = 'record'): string[] {
+  const found: string[] = [];
+  const visit = (v: unknown, at: string): void => {
+    if (typeof v === 'string') {
+      if (SECRET_VALUE.some((re) => re.test(v))) found.push(at);
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => visit(x, `${at}[${i}]`));
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (SECRET_KEY.test(k) && x !== undefined && x !== null && x !== '') found.push(`${at}.${k}`);
+        else visit(x, `${at}.${k}`);
       }
     }
   };
-  visit(record, 'record');
+  visit(value, where);
+  return found;
+}
+
+export function assertNoSecrets(record: DeploymentRecord): void {
+  const [first] = secretFields(record);
+  if (first) throw new AppError('internal', `Refusing to write deployment record "${record.name}": ${first} looks like it holds a secret.`);
+}
+
+/**
+ * A copy of the record without the fields that look like secrets, and their paths. Reading
+ * redacts, so that no command prints such a field and destroy can still write the record; the
+ * paths are kept in `redacted` for the user to be told.
+ */
+export function redactSecrets(record: DeploymentRecord): DeploymentRecord {
+  const dropped = secretFields(record);
+  if (dropped.length === 0) return record;
+  const clean = (v: unknown): unknown => {
+    if (typeof v === 'string') return SECRET_VALUE.some((re) => re.test(v)) ? undefined : v;
+    if (Array.isArray(v)) return v.map(clean).filter((x) => x !== undefined);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (SECRET_KEY.test(k) && x !== undefined && x !== null && x !== '') continue;
+        const c = clean(x);
+        if (c !== undefined) out[k] = c;
+      }
+      return out;
+    }
+    return v;
+  };
+  const cleaned = DeploymentRecordSchema.safeParse(clean(record));
+  // A secret in a required field (the name, the handler) leaves nothing valid: keep what parses.
+  const base = cleaned.success ? cleaned.data : { ...record, details: {}, resources: record.resources.filter((r) => !secretFields(r).length) };
+  return { ...base, redacted: dropped.map((d) => d.replace(/^record\./, '')) };
 }
 
 /** Writes the record atomically and returns the path written. */
 export async function writeRecord(root: string, record: DeploymentRecord): Promise<string> {
   const file = recordPath(root, record.name);
-  const valid = DeploymentRecordSchema.parse(record);
+  const { redacted: _notWritten, ...rest } = record;
+  const valid = DeploymentRecordSchema.parse(rest);
   assertNoSecrets(valid);
+  await mkdir(path.dirname(file), { recursive: true });
+  try {
+    await writeFileAtomic(file, JSON.stringify(valid, null, 2) + '\n');
+  } catch (e) {
+    throw new AppError('internal', `Cannot write the deployment record ${file}: ${(e as Error).message}.`, { cause: e });
+  }
+  return file;
+}
+
+/** Temp file in the same directory, fsync, rename, fsync the directory: a crash leaves the old file or the new one. */
+async function writeFileAtomic(file: string, text: string): Promise<void> {
   const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${record.name}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
   try {
     const handle = await open(temp, 'wx', 0o644);
     try {
-      await handle.writeFile(JSON.stringify(valid, null, 2) + '\n', 'utf8');
+      await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
@@ -71,10 +114,9 @@ export async function writeRecord(root: string, record: DeploymentRecord): Promi
     await rename(temp, file);
   } catch (e) {
     await unlink(temp).catch(() => undefined);
-    throw new AppError('internal', `Cannot write the deployment record ${file}: ${(e as Error).message}.`, { cause: e });
+    throw e;
   }
   await syncDir(dir);
-  return file;
 }
 
 /** Reads and validates a record; undefined when there is none. A corrupt file is an error naming it. */
@@ -117,7 +159,7 @@ export function parseRecord(file: string, text: string): DeploymentRecord {
   if (parsed.data.name !== expected) {
     throw new AppError('config-invalid', `The deployment record ${file} names the deployment "${parsed.data.name}", not "${expected}". ${fix}`);
   }
-  return parsed.data;
+  return redactSecrets(parsed.data);
 }
 
 export interface RecordList {
@@ -192,4 +234,31 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // durability of the rename is an optimisation; the file content itself was synced.
   }
+}
+
+/**
+ * What is left of a destroyed deployment: its name and target, so that destroying it again is a
+ * calm "nothing left" rather than "no such deployment". A dot file: lists never show it.
+ */
+function tombstonePath(root: string, name: string): string {
+  return path.join(path.dirname(recordPath(root, name)), `.${name}.destroyed`);
+}
+
+export async function writeTombstone(root: string, name: string, target: string): Promise<void> {
+  const file = tombstonePath(root, name);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, JSON.stringify({ name, target, destroyedAt: new Date().toISOString() }) + '\n');
+}
+
+export async function readTombstone(root: string, name: string): Promise<{ target: string; destroyedAt: string } | undefined> {
+  try {
+    const json = JSON.parse(await readFile(tombstonePath(root, name), 'utf8')) as { target?: unknown; destroyedAt?: unknown };
+    return typeof json.target === 'string' ? { target: json.target, destroyedAt: String(json.destroyedAt ?? '') } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function deleteTombstone(root: string, name: string): Promise<void> {
+  await unlink(tombstonePath(root, name)).catch(() => undefined);
 }

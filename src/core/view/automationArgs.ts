@@ -9,7 +9,10 @@ export const AutomationArgsSchema = z
   .object({
     root: z.string().min(1).optional(),
     name: z.string().min(1).optional(),
-    target: z.enum(['local', 'lambda', 'aci', 'batch']).optional(),
+    /** A target kind; checked against the target catalogue when used. */
+    target: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+    /** Target settings as `KEY=VALUE`, like the CLI's `--set`. */
+    set: z.array(z.string()).optional(),
     baseImage: z.string().min(1).optional(),
     payload: z.string().optional(),
     payloadName: z.string().min(1).optional(),

@@ -1,5 +1,5 @@
 import type { DeploymentRecord } from '../records/record';
-import type { Status } from '../../targets/Target';
+import type { Status } from '../deployment';
 
 /**
  * What the Deployments tree shows about one deployment, as data: the state a person cares
@@ -10,6 +10,7 @@ import type { Status } from '../../targets/Target';
 export const DEPLOYMENT_STATES = [
   'deploying',
   'destroying',
+  'interrupted',
   'failed',
   'running',
   'starting',
@@ -26,7 +27,7 @@ export type LiveStatus = { status: Status } | { error: string };
 
 export function deploymentState(record: DeploymentRecord, live: LiveStatus | undefined): DeploymentState {
   // Work in progress and a failed deploy say more than what the engine reports right now.
-  if (record.status === 'deploying' || record.status === 'destroying' || record.status === 'failed') return record.status;
+  if (record.status === 'deploying' || record.status === 'destroying' || record.status === 'failed' || record.status === 'interrupted') return record.status;
   if (record.status === 'destroyed') return 'destroyed';
   if (live === undefined) return record.status;
   if ('error' in live) return 'unknown';
@@ -47,6 +48,7 @@ export interface StateIcon {
 const ICONS: Record<DeploymentState, StateIcon> = {
   deploying: { id: 'sync~spin' },
   destroying: { id: 'loading~spin' },
+  interrupted: { id: 'debug-disconnect', color: 'list.warningForeground' },
   failed: { id: 'error', color: 'testing.iconFailed' },
   running: { id: 'vm-running', color: 'testing.iconPassed' },
   starting: { id: 'loading~spin' },
@@ -71,7 +73,7 @@ export function canInvoke(state: DeploymentState): boolean {
 
 /** States with a container whose log can be read (Tail Logs). */
 export function canTailLogs(state: DeploymentState): boolean {
-  return canInvoke(state) || state === 'stopped' || state === 'failed';
+  return canInvoke(state) || state === 'stopped' || state === 'failed' || state === 'interrupted';
 }
 
 /** Redeploy: not while an operation runs on it, and not once it is destroyed. */

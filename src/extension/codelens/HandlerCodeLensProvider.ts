@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readConfig } from '../../core/config';
+import { readCommonConfig } from '../../core/config';
 import { isProjectDir } from '../../core/project/findProjects';
 import { DEFAULT_HANDLER } from '../../core/project/model';
 import { listDir } from '../../core/project/walk';
@@ -39,7 +39,7 @@ export class HandlerCodeLensProvider implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath;
     for (const root of candidateRoots(file, folder)) {
       if (!(await isProjectDir(root, await listDir(root)))) continue;
-      const handler = (await readConfig(root).catch(() => ({ handler: undefined }))).handler ?? DEFAULT_HANDLER;
+      const handler = (await readCommonConfig(root).catch(() => ({ handler: undefined }))).handler ?? DEFAULT_HANDLER;
       const target = handlerTarget(root, handler);
       if (path.resolve(target.file) === path.resolve(file)) return { root, fn: target.fn, handler };
     }

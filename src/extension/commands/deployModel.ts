@@ -1,17 +1,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readConfig } from '../../core/config';
 import { AppError } from '../../core/errors';
 import { defaultDeploymentName } from '../../core/names';
 import { loadProject } from '../../core/project/loadProject';
 import { DEPLOYMENT_NAME, type DeploymentRecord } from '../../core/records/record';
 import type { AutomationArgs } from '../../core/view/automationArgs';
-import type { Plan, TargetKind } from '../../targets/Target';
+import { CATALOGUE, catalogueEntry, isAvailable, targetLabel, type TargetKind } from '../../targets/catalogue';
+import { readConfig, resolveSettings } from '../../targets/config';
+import type { Plan } from '../../targets/Target';
 import { automationArgs, isAutomation } from '../args';
 import type { RDeployContext } from '../context';
 import { reportError } from '../registry';
 import { readSettings } from '../settings';
-import { targetLabel } from '../tree/DeploymentNode';
 import { requireTrust } from '../trust';
 import { MultiStepInput, type Step } from '../ui/MultiStepInput';
 import { withCancellableProgress } from '../ui/progress';
@@ -30,7 +30,7 @@ export async function deployModel(ctx: RDeployContext, arg?: unknown): Promise<D
   requireTrust(vscode.l10n.t('Deploying'));
   const args = automationArgs(arg) ?? {};
   const skipConfirm = args.confirm === false;
-  const choices: DeployChoices = { root: args.root && path.resolve(args.root), target: args.target, name: args.name };
+  const choices: DeployChoices = { root: args.root && path.resolve(args.root), target: args.target === undefined ? undefined : (catalogueEntry(args.target).kind as TargetKind), name: args.name };
   const projects = choices.root ? [choices.root] : await ctx.model.projects();
   if (projects.length === 0) {
     throw new AppError('project-not-found', vscode.l10n.t('No R project in this workspace: open a folder with renv.lock, packrat/packrat.lock, DESCRIPTION, an .Rproj file or score.R.'));
@@ -44,10 +44,10 @@ export async function deployModel(ctx: RDeployContext, arg?: unknown): Promise<D
 
   const confirm: Step = async (input) => {
     choices.plan = await makePlan(ctx, choices.root!, choices.target!, choices.name!, args);
-    await confirmPlanStep(input, choices.plan, { title, step: stepNo.get(confirm)!, totalSteps: total });
+    await confirmPlanStep(input, choices.plan, ctx.deployments.estimate(choices.plan), { title, step: stepNo.get(confirm)!, totalSteps: total });
   };
   const nameStep: Step = async (input) => {
-    const config = await readConfig(choices.root!);
+    const { config } = await readConfig(choices.root!);
     const existing = new Set((await ctx.model.recordsOf(choices.root!)).records.map((r) => r.name));
     choices.name = await input.showInputBox({
       title,
@@ -96,7 +96,7 @@ export async function runDeploy(ctx: RDeployContext, plan: Plan, quiet: boolean)
     ctx.model.reloadRecords(root);
     try {
       return await withCancellableProgress(vscode.l10n.t('Deploying {0} to {1}', plan.name, targetLabel(plan.target)), ctx.log, (signal, progress) =>
-        ctx.target(plan.target).deploy(plan, { signal, progress }),
+        ctx.deployments.deploy(plan, { signal, progress }),
       );
     } finally {
       // Success or failure, the record on disk changed: show it now rather than after the watcher.
@@ -121,11 +121,12 @@ async function offerNextSteps(record: DeploymentRecord, root: string): Promise<v
 /** The plan for the choices. Base image: argument > setting > rdeploy.json > the target's default. */
 export async function makePlan(ctx: RDeployContext, root: string, target: TargetKind, name: string, args: AutomationArgs): Promise<Plan> {
   if (!DEPLOYMENT_NAME.test(name)) throw new AppError('usage', vscode.l10n.t('"{0}" is not a valid deployment name: use lower-case letters, digits and "-" (at most 63).', name));
-  const config = await readConfig(root);
+  const { config, notes } = await readConfig(root);
   const project = await loadProject(root);
-  for (const w of project.warnings) ctx.log.warn(w);
+  for (const w of [...notes, ...project.warnings]) ctx.log.warn(w);
   const baseImage = args.baseImage ?? readSettings(vscode.Uri.file(root)).baseImage ?? config.baseImage;
-  return ctx.target(target).plan(project, { name, baseImage, port: config.port, exclude: config.exclude });
+  const settings = resolveSettings(target, config, args.set ?? []);
+  return ctx.deployments.plan(project, target, { name, baseImage, exclude: config.exclude, settings });
 }
 
 function validateName(value: string, existing: Set<string>): string | vscode.InputBoxValidationMessage | undefined {
@@ -139,12 +140,15 @@ function validateName(value: string, existing: Set<string>): string | vscode.Inp
 async function pickTarget(input: MultiStepInput, step: { title: string; step: number; totalSteps: number }): Promise<TargetKind> {
   type Item = vscode.QuickPickItem & { target?: TargetKind; enabled: boolean };
   const soon = vscode.l10n.t('coming soon');
+  // From the catalogue: what runs on this machine first, then the clouds.
+  const item = (e: (typeof CATALOGUE)[number]): Item => {
+    const enabled = isAvailable(e.kind);
+    return { label: `$(${enabled ? e.icon : 'lock'}) ${e.label}`, description: enabled ? e.description : soon, detail: enabled ? undefined : e.description, target: e.kind, enabled };
+  };
   const items: Item[] = [
-    { label: `$(vm) ${targetLabel('local')}`, description: vscode.l10n.t('Docker on this machine · free'), target: 'local', enabled: true },
+    ...CATALOGUE.filter((e) => !e.capabilities.credentials).map(item),
     { label: vscode.l10n.t('Cloud'), kind: vscode.QuickPickItemKind.Separator, enabled: false },
-    { label: `$(lock) ${targetLabel('lambda')}`, description: soon, target: 'lambda', enabled: false },
-    { label: `$(lock) ${targetLabel('aci')}`, description: soon, target: 'aci', enabled: false },
-    { label: `$(lock) ${targetLabel('batch')}`, description: soon, target: 'batch', enabled: false },
+    ...CATALOGUE.filter((e) => e.capabilities.credentials).map(item),
   ];
   const preferred = readSettings().defaultTarget;
   const active = items.find((i) => i.target === preferred && i.enabled) ?? items[0];

@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
-import { readRecord } from '../../core/records/store';
 import { deploymentId } from '../../core/view/deploymentState';
-import { resourcesToDelete } from '../../core/view/resourceList';
 import { automationArgs, resolveDeployment } from '../args';
 import type { RDeployContext } from '../context';
 import { TailManager } from '../logs/TailManager';
-import { targetLabel } from '../tree/DeploymentNode';
+import { isTargetKind, resourcesToDelete, targetLabel, type TargetKind } from '../../targets/catalogue';
 import { withCancellableProgress } from '../ui/progress';
 import { assertNotBusy, withOperationLock } from './operationLocks';
 
@@ -28,14 +26,13 @@ export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Pro
   }
   await withOperationLock(ctx, root, record.name, 'destroying', async () => {
     ctx.tails.stop(TailManager.key(ref));
-    // A deploy may have finished while the dialog was open: destroy what the file says now.
-    const current = (await readRecord(root, record.name)) ?? record;
     try {
       // No Cancel: the target does not stop a destroy half-way, so the button would lie.
       await withCancellableProgress(
         vscode.l10n.t('Destroying {0}', record.name),
         ctx.log,
-        (signal, progress) => ctx.target(record.target).destroy(current, { signal, progress }),
+        // From the record on disk now (a deploy may have finished while the dialog was open).
+        (signal, progress) => ctx.deployments.destroy({ root, name: record.name }, { signal, progress }, targetKind(record.target)),
         { cancellable: false },
       );
     } finally {
@@ -47,4 +44,8 @@ export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Pro
   ctx.invocations.forget(id);
   ctx.log.info(`destroyed ${record.name}: ${doomed.join(', ') || 'nothing left'}`);
   return true;
+}
+
+function targetKind(kind: string): TargetKind | undefined {
+  return isTargetKind(kind) ? kind : undefined;
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { AppError } from '../../core/errors';
 import { invokeLocally } from '../../core/invokeLocally';
 import { loadProject } from '../../core/project/loadProject';
-import { findRuntimeDir } from '../../targets/local/generatedBuildInputs';
+import { findRuntimeDir } from '../../core/runtimeDir';
 import { automationArgs, resolveProject } from '../args';
 import type { RDeployContext } from '../context';
 import { showResponse, type ShownResult } from '../invocation';

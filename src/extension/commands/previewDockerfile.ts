@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readConfig } from '../../core/config';
+import { isTargetKind, type TargetKind } from '../../targets/catalogue';
+import { readConfig, resolveSettings } from '../../targets/config';
 import { generateDockerfile, renderDockerfile } from '../../core/docker/dockerfile';
 import { loadProject } from '../../core/project/loadProject';
 import { automationArgs, resolveDeployment, resolveProject } from '../args';
@@ -16,16 +17,22 @@ export async function previewDockerfile(ctx: RDeployContext, arg?: unknown): Pro
   const args = automationArgs(arg);
   let root: string;
   let baseImage = args?.baseImage;
+  let kind: TargetKind | undefined = args?.target && isTargetKind(args.target) ? args.target : undefined;
   if (arg instanceof DeploymentNode || args?.name) {
     const ref = await resolveDeployment(ctx, arg);
     root = ref.root;
-    baseImage ??= typeof ref.record.details.baseImage === 'string' ? ref.record.details.baseImage : undefined;
+    kind ??= isTargetKind(ref.record.target) ? ref.record.target : undefined;
+    if (kind) baseImage ??= ctx.deployments.target(kind).redeployOptions(ref.record).baseImage;
   } else {
     root = await resolveProject(ctx, arg);
   }
-  baseImage ??= readSettings(vscode.Uri.file(root)).baseImage ?? (await readConfig(root)).baseImage;
+  const { config } = await readConfig(root);
+  kind ??= config.target ?? readSettings(vscode.Uri.file(root)).defaultTarget;
+  baseImage ??= readSettings(vscode.Uri.file(root)).baseImage ?? config.baseImage;
   const project = await loadProject(root);
-  const text = renderDockerfile(generateDockerfile(project, { baseImage, mode: 'http' }));
+  // The target decides how the runtime serves (an HTTP server, a job, …), so it writes the CMD.
+  const mode = ctx.deployments.target(kind).runtimeMode(resolveSettings(kind, config));
+  const text = renderDockerfile(generateDockerfile(project, { baseImage, mode }));
   const uri = ctx.documents.dockerfile.create(`${path.basename(root)} Dockerfile`, text, true);
   await ctx.documents.dockerfile.show(uri, 'dockerfile', true);
   return text;

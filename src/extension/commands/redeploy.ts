@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { DeploymentRecord } from '../../core/records/record';
-import type { TargetKind } from '../../targets/Target';
+import { catalogueEntry, type TargetKind } from '../../targets/catalogue';
 import { isAutomation, resolveDeployment } from '../args';
 import type { RDeployContext } from '../context';
 import { requireTrust } from '../trust';
@@ -13,7 +13,8 @@ export async function redeploy(ctx: RDeployContext, arg?: unknown): Promise<Depl
   const { root, record } = await resolveDeployment(ctx, arg);
   // Fail before planning when a deploy or destroy of it runs; runDeploy holds the lock itself.
   assertNotBusy(ctx, root, record.name);
-  const baseImage = typeof record.details.baseImage === 'string' ? record.details.baseImage : undefined;
-  const plan = await makePlan(ctx, root, record.target as TargetKind, record.name, { baseImage });
+  const kind = catalogueEntry(record.target).kind as TargetKind;
+  const { baseImage } = ctx.deployments.target(kind).redeployOptions(record);
+  const plan = await makePlan(ctx, root, kind, record.name, { baseImage });
   return runDeploy(ctx, plan, isAutomation(arg));
 }

@@ -7,7 +7,7 @@ export async function showDetails(ctx: RDeployContext, arg?: unknown): Promise<v
   const { root, record } = await resolveDeployment(ctx, arg);
   let live: unknown;
   try {
-    live = await ctx.target(record.target).status(record);
+    live = await ctx.deployments.status({ root, record });
   } catch (e) {
     live = { error: e instanceof Error ? e.message : String(e) };
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LineRate } from '../../core/view/lineRate';
-import type { LogEvent, Target } from '../../targets/Target';
+import type { LogEvent } from '../../core/deployment';
+import type { Deployments } from '../../targets/lifecycle/Deployments';
 import type { ReadonlyDocuments } from '../documents/ReadonlyDocuments';
 import type { DeploymentRef } from '../model/WorkspaceModel';
 import { LogTerminal } from './LogTerminal';
@@ -23,7 +24,7 @@ export interface TailHandle {
 }
 
 /**
- * Live log tails, several at once: each streams `target.logs(follow)` into a read-only log
+ * Live log tails, several at once: each streams `deployments.logs(follow)` into a read-only log
  * document (or a terminal) and owns a status bar item showing lines per second; clicking the
  * item stops that tail. `rdeploy.tailing` says whether any tail runs (Stop Tailing's `when`).
  */
@@ -92,7 +93,7 @@ export class TailManager implements vscode.Disposable {
     return [...this.tails.values()].map((t) => ({ key: t.key, ref: t.ref }));
   }
 
-  async start(ref: DeploymentRef, target: Target, destination: 'document' | 'terminal'): Promise<TailHandle> {
+  async start(ref: DeploymentRef, deployments: Pick<Deployments, 'logs'>, destination: 'document' | 'terminal'): Promise<TailHandle> {
     const key = TailManager.key(ref);
     const existing = this.tails.get(key);
     if (existing) {
@@ -125,7 +126,7 @@ export class TailManager implements vscode.Disposable {
     await this.updateContext();
     if (tail.uri) await this.documents.show(tail.uri, 'log', false);
     this.log.info(`tailing logs of ${name}`);
-    void this.pump(tail, target.logs(ref.record, { follow: true, tail: 500, signal: controller.signal }), write);
+    void this.pump(tail, deployments.logs(ref, { follow: true, tail: 500, signal: controller.signal }), write);
     return { key, uri: tail.uri };
   }
 

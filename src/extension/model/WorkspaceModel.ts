@@ -3,9 +3,10 @@ import * as vscode from 'vscode';
 import { AppError } from '../../core/errors';
 import { findProjects } from '../../core/project/findProjects';
 import type { DeploymentRecord } from '../../core/records/record';
-import { listRecords, type RecordList } from '../../core/records/store';
+import type { RecordList } from '../../core/records/store';
 import { deploymentId, type LiveStatus } from '../../core/view/deploymentState';
-import type { Target } from '../../targets/Target';
+import type { Deployments } from '../../targets/lifecycle/Deployments';
+import { listDeployments } from '../../targets/lifecycle/records';
 
 export interface DeploymentRef {
   root: string;
@@ -58,7 +59,9 @@ export class WorkspaceModel implements vscode.Disposable {
   recordsOf(root: string): Promise<RecordList> {
     let list = this.records.get(root);
     if (!list) {
-      list = listRecords(root)
+      // Through the lifecycle: an interrupted deploy reads as such, and unreadable records are problems.
+      list = listDeployments(root)
+        .then((l): RecordList => ({ records: l.deployments.map((d) => d.record), problems: l.problems.map((p) => ({ file: p.file, error: p.error })) }))
         .catch((e: unknown) => ({
           records: [],
           problems: [{ file: path.join(root, '.rdeploy', 'deployments'), error: e instanceof AppError ? e : new AppError('internal', String(e), { cause: e }) }],
@@ -120,11 +123,11 @@ export class WorkspaceModel implements vscode.Disposable {
   }
 
   /** Asks the target for the live state; fires a change only when it differs from the last one. */
-  async pollStatus(ref: DeploymentRef, target: Target): Promise<void> {
+  async pollStatus(ref: DeploymentRef, deployments: Pick<Deployments, 'status'>): Promise<void> {
     const id = deploymentId(ref.root, ref.record.name);
     let next: LiveStatus;
     try {
-      next = { status: await target.status(ref.record) };
+      next = { status: await deployments.status(ref) };
     } catch (e) {
       next = { error: e instanceof Error ? e.message : String(e) };
     }

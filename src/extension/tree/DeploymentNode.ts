@@ -8,17 +8,13 @@ import {
   endpointHost,
   type DeploymentState,
 } from '../../core/view/deploymentState';
+import { recordItems, targetLabel } from '../../targets/catalogue';
 import type { DeploymentsTree } from './DeploymentsTree';
 import { InvocationsNode } from './InvocationsNode';
 import { MessageNode } from './MessageNode';
 import type { TreeNode } from './nodes';
 import type { ProjectNode } from './ProjectNode';
 
-const TARGET_LABELS: Record<string, string> = { local: 'Local Docker', lambda: 'AWS Lambda', aci: 'Azure Container Instances', batch: 'Azure Batch' };
-
-export function targetLabel(kind: string): string {
-  return TARGET_LABELS[kind] ?? kind;
-}
 
 /** A deployment; the record is replaced in place on refresh so VS Code keeps the same element. */
 export class DeploymentNode implements TreeNode {
@@ -102,17 +98,16 @@ export class DeploymentNode implements TreeNode {
         }),
       );
     }
-    const image = typeof r.details.image === 'string' ? r.details.image : r.resources.find((x) => x.kind === 'image')?.id;
-    if (image) {
-      const imageId = typeof r.details.imageId === 'string' ? r.details.imageId : undefined;
+    // What the target says is worth seeing (local: the image), as text from the record.
+    for (const item of recordItems(r)) {
       nodes.push(
         new MessageNode(this, {
-          id: `${this.id}:image`,
-          label: image,
-          description: imageId ? imageId.replace(/^sha256:/, '').slice(0, 12) : vscode.l10n.t('image'),
-          tooltip: [image, imageId, typeof r.details.baseImage === 'string' ? `FROM ${r.details.baseImage}` : undefined].filter(Boolean).join('\n'),
-          icon: new vscode.ThemeIcon('package'),
-          contextValue: 'image',
+          id: `${this.id}:${item.kind}`,
+          label: item.label,
+          description: item.description ?? item.kind,
+          tooltip: item.tooltip,
+          icon: new vscode.ThemeIcon(item.kind === 'image' ? 'package' : 'symbol-misc'),
+          contextValue: item.kind,
         }),
       );
     }

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { recordsDir } from '../../core/records/store';
 import { projectRootOfRecordPath } from '../../core/view/recordPaths';
 import { RefreshScheduler } from '../../core/view/refreshScheduler';
-import type { Target } from '../../targets/Target';
+import { catalogueEntry } from '../../targets/catalogue';
+import type { Deployments } from '../../targets/lifecycle/Deployments';
 import { readSettings } from '../settings';
 import type { DeploymentsTree } from './DeploymentsTree';
 
@@ -19,10 +20,12 @@ export class RefreshManager implements vscode.Disposable {
   /** One watcher per records directory that exists (see watchRecordsDir). */
   private readonly dirWatchers = new Map<string, { ino: number; watcher: vscode.Disposable }>();
   private disposed = false;
+  /** When each deployment's status was last asked for (see due). */
+  private readonly lastPolled = new Map<string, number>();
 
   constructor(
     private readonly tree: DeploymentsTree,
-    private readonly target: (kind: string) => Target,
+    private readonly deployments: Pick<Deployments, 'status'>,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.scheduler = new RefreshScheduler<string>((batch) => {
@@ -116,14 +119,21 @@ export class RefreshManager implements vscode.Disposable {
     setTimeout(() => void this.poll(), 300);
   }
 
-  /** One status round for the deployments shown; rounds never overlap. */
+  /**
+   * One status round for the deployments shown; rounds never overlap. Each target is asked at
+   * most as often as its catalogue entry allows: cloud status calls are paid or throttled.
+   */
   poll(): Promise<void> {
     this.polling ??= (async () => {
-      const nodes = this.tree.shownDeployments().filter((n) => !['deploying', 'destroying', 'destroyed'].includes(n.record.status));
+      const now = Date.now();
+      const nodes = this.tree
+        .shownDeployments()
+        .filter((n) => !['deploying', 'destroying', 'destroyed', 'interrupted'].includes(n.record.status))
+        .filter((n) => this.due(n.id, n.record.target, now));
       await Promise.all(
         nodes.map(async (n) => {
           try {
-            await this.tree.model.pollStatus({ root: n.root, record: n.record }, this.target(n.record.target));
+            await this.tree.model.pollStatus({ root: n.root, record: n.record }, this.deployments);
           } catch (e) {
             this.log.debug(`status of ${n.record.name}: ${(e as Error).message}`);
           }
@@ -131,6 +141,20 @@ export class RefreshManager implements vscode.Disposable {
       );
     })().finally(() => (this.polling = undefined));
     return this.polling;
+  }
+
+  /** Whether a deployment's target may be asked again (its least poll interval has passed). */
+  private due(id: string, kind: string, now: number): boolean {
+    let seconds = 0;
+    try {
+      seconds = catalogueEntry(kind).capabilities.statusPollSeconds;
+    } catch {
+      // a target this version does not know: its record is shown as a problem anyway
+    }
+    const last = this.lastPolled.get(id);
+    if (last !== undefined && now - last < seconds * 1000) return false;
+    this.lastPolled.set(id, now);
+    return true;
   }
 
   dispose(): void {

@@ -1,19 +1,13 @@
 import { AppError } from '../../core/errors';
-import { dockerMessage, dockerStatus, removeQuietly, type DockerClient } from './dockerClient';
-import { LABEL_DEPLOYMENT, LABEL_PROJECT } from './plan';
-
-export interface ContainerSpec {
-  name: string;
-  image: string;
-  port: number;
-  labels: Record<string, string>;
-}
+import { TAG_PROJECT, taggedFor, type Owner } from '../../core/owner';
+import { dockerMessage, dockerStatus, removeQuietly, type DockerClient } from '../image/dockerClient';
+import { containerCreateRequest } from './plan';
 
 /**
  * Removes the container called `name` when it is ours (same deployment of the same project):
  * a redeploy replaces it. A container of that name that is not ours is never touched.
  */
-export async function removeOwnContainer(docker: DockerClient, name: string, labels: Record<string, string>): Promise<boolean> {
+export async function removeOwnContainer(docker: DockerClient, name: string, owner: Owner): Promise<boolean> {
   let info;
   try {
     info = await docker.getContainer(name).inspect();
@@ -22,11 +16,11 @@ export async function removeOwnContainer(docker: DockerClient, name: string, lab
     throw e;
   }
   const theirs = info.Config.Labels ?? {};
-  if (theirs[LABEL_DEPLOYMENT] !== labels[LABEL_DEPLOYMENT] || theirs[LABEL_PROJECT] !== labels[LABEL_PROJECT]) {
-    const owner = theirs[LABEL_PROJECT] ? `the R project ${theirs[LABEL_PROJECT]}` : 'something other than R Deploy';
+  if (!taggedFor(theirs, owner)) {
+    const other = theirs[TAG_PROJECT] ? `the R project ${theirs[TAG_PROJECT]}` : 'something other than R Deploy';
     throw new AppError(
       'deploy-failed',
-      `A Docker container named "${name}" already exists and belongs to ${owner}. Choose another deployment name, or remove that container yourself.`,
+      `A Docker container named "${name}" already exists and belongs to ${other}. Choose another deployment name, or remove that container yourself.`,
     );
   }
   await removeQuietly(() => docker.getContainer(info.Id).remove({ force: true }));
@@ -34,16 +28,9 @@ export async function removeOwnContainer(docker: DockerClient, name: string, lab
 }
 
 /** Creates the container (host network, bound to 127.0.0.1) and returns its id; not started yet. */
-export async function createContainer(docker: DockerClient, spec: ContainerSpec): Promise<string> {
+export async function createContainer(docker: DockerClient, spec: { name: string; image: string; port: number; owner: Owner }): Promise<string> {
   try {
-    const container = await docker.createContainer({
-      name: spec.name,
-      Image: spec.image,
-      Env: [`PORT=${spec.port}`, 'RDEPLOY_HOST=127.0.0.1'],
-      Labels: spec.labels,
-      Tty: false,
-      HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' } },
-    });
+    const container = await docker.createContainer({ name: spec.name, ...containerCreateRequest(spec.image, spec.port, spec.owner) });
     return container.id;
   } catch (e) {
     throw new AppError('deploy-failed', `Docker could not create the container ${spec.name}: ${dockerMessage(e)}`, { cause: e });

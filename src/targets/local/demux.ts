@@ -1,4 +1,4 @@
-import type { LogEvent } from '../Target';
+import type { LogEvent } from '../../core/deployment';
 
 /**
  * Splits Docker's multiplexed log stream (8-byte frame headers: stream type, 3 zero bytes,

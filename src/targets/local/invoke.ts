@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { AppError, cancelledError } from '../../core/errors';
 import type { DeploymentRecord } from '../../core/records/record';
-import type { InvokeResult, TargetContext } from '../Target';
+import type { InvokeResult } from '../../core/deployment';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -13,7 +13,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 8 });
  * typo is the user's to fix, not something to send to R. `ok` is a 2xx answer (the runtime
  * answers an R error with a non-2xx status and `{errorType, errorMessage}`).
  */
-export async function invokeLocal(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<InvokeResult> {
+export async function invokeLocal(record: DeploymentRecord, payload: string, ctx: { signal?: AbortSignal }): Promise<InvokeResult> {
   try {
     JSON.parse(payload);
   } catch (e) {

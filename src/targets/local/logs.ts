@@ -1,9 +1,9 @@
 import { AppError, cancelledError } from '../../core/errors';
 import type { DeploymentRecord } from '../../core/records/record';
-import type { LogEvent } from '../Target';
+import type { LogEvent } from '../../core/deployment';
 import { demuxLogLines } from './demux';
-import { dockerStatus, type DockerClient } from './dockerClient';
-import { containerRef } from './records';
+import { dockerStatus, type DockerClient } from '../image/dockerClient';
+import { containerRef } from './resources';
 
 export interface LogOptions {
   follow?: boolean;

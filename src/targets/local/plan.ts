@@ -1,21 +1,10 @@
 import { createHash } from 'node:crypto';
+import { ownerTags, type Owner } from '../../core/owner';
 import type { RProject } from '../../core/project/model';
-import { AppError } from '../../core/errors';
-import type { DeployOptions, Plan } from '../Target';
-import type { BuildInputs, BuildInputsFactory } from './buildInputs';
-
-/** Labels on every container and image we create: how destroy and tests find them again. */
-export const LABEL_PROJECT = 'rdeploy-project';
-export const LABEL_DEPLOYMENT = 'rdeploy-deployment';
-
-export function localLabels(projectRoot: string, name: string): Record<string, string> {
-  return { [LABEL_PROJECT]: projectRoot, [LABEL_DEPLOYMENT]: name };
-}
-
-/** Docker label filters that select exactly one deployment's objects. */
-export function labelFilters(projectRoot: string, name: string): { label: string[] } {
-  return { label: [`${LABEL_PROJECT}=${projectRoot}`, `${LABEL_DEPLOYMENT}=${name}`] };
-}
+import type { BuildInputs, BuildInputsFactory } from '../image/buildInputs';
+import type { Plan, PlanOptions } from '../Target';
+import type { LocalPlanDetails } from './details';
+import type { LocalSettings } from './settings';
 
 export const containerName = (name: string): string => `rdeploy-${name}`;
 export const imageRepository = (name: string): string => `rdeploy/${name}`;
@@ -25,54 +14,53 @@ export function defaultBaseImage(project: RProject): string {
   return `rocker/r-ver:${project.rVersion ?? 'latest'}`;
 }
 
-export interface LocalPlanDetails {
-  imageTag: string;
-  container: string;
-  /** 0: a free port on 127.0.0.1 is chosen at deploy time. */
-  port: number;
-  baseImage: string;
-  mode: 'http';
-  build: BuildInputs;
-}
-
-/** Pure: everything a local deploy will do, as data. */
-export function planLocal(project: RProject, options: DeployOptions, buildInputs: BuildInputsFactory): Plan {
+/** Pure: everything a local deploy will do, as data, including the requests it will send to the engine. */
+export function planLocal(project: RProject, options: PlanOptions, buildInputs: BuildInputsFactory): Plan<LocalPlanDetails> {
+  const settings = options.settings as LocalSettings;
   const baseImage = options.baseImage ?? defaultBaseImage(project);
-  const exclude = options.exclude;
-  const build = buildInputs(project, { baseImage, mode: 'http', ...(exclude ? { exclude } : {}) });
-  const port = options.port ?? 0;
+  const build = buildInputs(project, { baseImage, mode: 'http', ...(options.exclude ? { exclude: options.exclude } : {}) });
+  const port = settings.port ?? 0;
   const details: LocalPlanDetails = {
     imageTag: `${imageRepository(options.name)}:${inputsHash(build)}`,
     container: containerName(options.name),
     port,
     baseImage,
-    mode: 'http',
     build,
   };
+  const owner: Owner = { root: project.root, name: options.name };
   return {
     target: 'local',
     name: options.name,
     project,
+    runtimeMode: 'http',
+    baseImage,
     resources: [
-      { kind: 'image', id: details.imageTag, description: `Docker image built from ${baseImage}` },
-      {
-        kind: 'container',
-        id: details.container,
-        description: `container serving POST /invocations on 127.0.0.1:${port || '<free port>'} (host network)`,
-      },
+      { kind: 'image', id: details.imageTag, description: `Docker image built FROM ${baseImage}` },
+      { kind: 'container', id: details.container, description: `serves POST /invocations on 127.0.0.1:${port || '<a free port>'} (host network)` },
     ],
-    details: details as unknown as Record<string, unknown>,
-    estimatedMonthlyCostUsd: 0,
+    requests: [
+      { service: 'docker', operation: 'ImageBuild', target: details.imageTag, body: imageBuildRequest(details, owner) },
+      { service: 'docker', operation: 'ContainerCreate', target: details.container, body: containerCreateRequest(details.imageTag, port, owner) },
+    ],
+    settings: { port },
+    details,
   };
 }
 
-/** The plan's details, checked: a plan is data and may have come from elsewhere. */
-export function localDetails(plan: Plan): LocalPlanDetails {
-  const d = plan.details as Partial<LocalPlanDetails>;
-  if (plan.target !== 'local' || typeof d.imageTag !== 'string' || typeof d.container !== 'string' || typeof d.port !== 'number' || !d.build) {
-    throw new AppError('internal', `The plan for "${plan.name}" is not a local Docker plan.`);
-  }
-  return d as LocalPlanDetails;
+/** The engine's build parameters (the context is the project folder plus the generated files). */
+export function imageBuildRequest(details: LocalPlanDetails, owner: Owner) {
+  return { t: details.imageTag, dockerfile: '.rdeploy-build/Dockerfile', labels: ownerTags(owner), networkmode: 'host', rm: true, forcerm: true };
+}
+
+/** The container, exactly as created: host network, bound to 127.0.0.1 by the runtime. */
+export function containerCreateRequest(image: string, port: number, owner: Owner) {
+  return {
+    Image: image,
+    Env: [`PORT=${port}`, 'RDEPLOY_HOST=127.0.0.1'],
+    Labels: ownerTags(owner),
+    Tty: false,
+    HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' } },
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DeploymentRecord } from '../../core/records/record';
-import type { Status } from '../Target';
-import { dockerStatus, type DockerClient } from './dockerClient';
-import { containerRef } from './records';
+import type { Status } from '../../core/deployment';
+import { dockerStatus, type DockerClient } from '../image/dockerClient';
+import { containerRef } from './resources';
 import { pingOnce } from './waitReady';
 
 /** The container's state as the user thinks of it; Docker's health check wins when there is one. */

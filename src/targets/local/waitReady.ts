@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { AppError, cancelledError } from '../../core/errors';
-import type { Progress } from '../Target';
+import type { Progress } from '../../core/deployment';
 import { lastLogLines } from './container';
-import type { DockerClient } from './dockerClient';
+import type { DockerClient } from '../image/dockerClient';
 
 export interface WaitOptions {
   port: number;

@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigSchema } from '../../../src/core/config';
-import { configJsonSchemaText } from '../../../src/core/configJsonSchema';
+import { ConfigSchema } from '../../../src/targets/config';
+import { configJsonSchemaText } from '../../../src/targets/configJsonSchema';
 import { REPO } from '../../support/cli';
 
 const SCHEMA_FILE = path.join(REPO, 'schemas', 'rdeploy.schema.json');
@@ -76,6 +76,11 @@ describe('schemas/rdeploy.schema.json', () => {
     [{ port: 80.5 }, false],
     [{ exclude: 'data' }, false],
     [{ unknownKey: 1 }, false],
+    [{ targets: { local: { port: 8080 }, lambda: { region: 'eu-central-1', memoryMb: 1024 } } }, true],
+    [{ targets: { local: { port: 'x' } } }, false],
+    [{ targets: { local: { prot: 1 } } }, false],
+    [{ targets: { kubernetes: {} } }, false],
+    [{ targets: { lambda: { memoryMb: 64 } } }, false],
   ])('the JSON Schema and ConfigSchema agree on %j (valid: %s)', (value, valid) => {
     expect(validator.safeParse(value).success).toBe(valid);
     expect(ConfigSchema.safeParse(value).success).toBe(valid);

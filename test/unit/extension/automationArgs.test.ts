@@ -14,7 +14,7 @@ describe('parseAutomationArgs', () => {
   });
 
   it('names the wrong field', () => {
-    expect(() => parseAutomationArgs({ target: 'mars' })).toThrow(/"target"/);
+    expect(() => parseAutomationArgs({ target: 'Mars!' })).toThrow(/"target"/);
     expect(() => parseAutomationArgs({ confirm: true })).toThrow(AppError);
     expect(() => parseAutomationArgs('mtcars')).toThrow(/Expected an object/);
   });

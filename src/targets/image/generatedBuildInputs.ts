@@ -1,7 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { dockerBuildInputs, type RuntimeFiles } from '../../core/docker';
-import { AppError } from '../../core/errors';
+import { findRuntimeDir } from '../../core/runtimeDir';
 import type { BuildInputsFactory } from './buildInputs';
 
 /**
@@ -17,17 +17,7 @@ export function generatedBuildInputsFrom(runtimeDir: () => string): BuildInputsF
   };
 }
 
-export const generatedBuildInputs: BuildInputsFactory = generatedBuildInputsFrom(findRuntimeDir);
-
-/** The first `runtime/` holding main.R above this file: dist/ when bundled, src/targets/local from source. */
-export function findRuntimeDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'runtime');
-    if (existsSync(path.join(candidate, 'main.R'))) return candidate;
-    if (path.dirname(dir) === dir) break;
-  }
-  throw new AppError('internal', `The R runtime shipped with R Deploy was not found near ${__dirname}. Reinstall R Deploy.`);
-}
+export const generatedBuildInputs: BuildInputsFactory = generatedBuildInputsFrom(() => findRuntimeDir());
 
 /** The runtime's files, relative with "/": read once, they are part of the installed product. */
 function listRuntime(dir: string): RuntimeFiles {

@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listBuildContext } from '../../../src/targets/local/buildContext';
-import type { BuildInputs } from '../../../src/targets/local/buildInputs';
-import { tarStream } from '../../../src/targets/local/tar';
+import { listBuildContext } from '../../../src/targets/image/buildContext';
+import type { BuildInputs } from '../../../src/targets/image/buildInputs';
+import { tarStream } from '../../../src/targets/image/tar';
 
 let tmp: string;
 let project: string;

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveEngine, type EngineInputs } from '../../../src/core/docker/engine';
-import { connectDocker, dockerUnavailable, systemEngineInputs } from '../../../src/core/docker/engineConnect';
+import { resolveEngine, type EngineInputs } from '../../../src/targets/image/engine';
+import { connectDocker, dockerUnavailable, systemEngineInputs } from '../../../src/targets/image/engineConnect';
 import { AppError } from '../../../src/core/errors';
 
 // Real files in a temp home; only env and platform are chosen per test.

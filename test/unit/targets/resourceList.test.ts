@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentRecord } from '../../../src/core/records/record';
-import { resourcesToDelete } from '../../../src/core/view/resourceList';
+import { resourcesToDelete } from '../../../src/targets/catalogue';
 
 const base: DeploymentRecord = {
   version: 1,
@@ -16,7 +16,7 @@ const base: DeploymentRecord = {
 };
 
 describe('resourcesToDelete', () => {
-  it('names each resource as docker shows it, with the short id', () => {
+  it('names each resource as docker shows it, with the short id, in the order destroy removes them', () => {
     const record: DeploymentRecord = {
       ...base,
       resources: [
@@ -26,7 +26,7 @@ describe('resourcesToDelete', () => {
       ],
       details: { image: 'rdeploy/mtcars-glm:d8c97b5b5', container: 'rdeploy-mtcars-glm' },
     };
-    expect(resourcesToDelete(record)).toEqual(['image rdeploy/mtcars-glm:d8c97b5b5 (70ed1bde59cb)', 'container rdeploy-mtcars-glm (bad476ecfbb9)']);
+    expect(resourcesToDelete(record)).toEqual(['container rdeploy-mtcars-glm (bad476ecfbb9)', 'image rdeploy/mtcars-glm:d8c97b5b5 (70ed1bde59cb)']);
   });
 
   it('falls back to the id when no name is known, and is empty when all is gone', () => {

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
-import { LABEL_DEPLOYMENT } from './plan';
+import { TAG_DEPLOYMENT } from '../../core/owner';
 
-/** The part of dockerode the local target uses: narrow, so a test double would stay honest. */
+/** The part of dockerode the targets use: narrow, so a test double would stay honest. */
 export type DockerClient = Pick<Dockerode, 'buildImage' | 'createContainer' | 'getContainer' | 'getImage' | 'listContainers' | 'listImages'>;
 
 export type DockerFactory = () => Promise<DockerClient>;
@@ -49,7 +49,7 @@ export async function removeImage(docker: Pick<DockerClient, 'getImage'>, id: st
         throw e;
       });
   let info = await inspect(id);
-  const deployment = info?.Config?.Labels?.[LABEL_DEPLOYMENT];
+  const deployment = info?.Config?.Labels?.[TAG_DEPLOYMENT];
   let current: string | undefined = id;
   while (current) {
     const parent: string | undefined = info?.Parent || undefined;
@@ -61,6 +61,6 @@ export async function removeImage(docker: Pick<DockerClient, 'getImage'>, id: st
       throw e;
     }
     info = parent ? await inspect(parent) : undefined;
-    current = deployment && info?.Config?.Labels?.[LABEL_DEPLOYMENT] === deployment ? parent : undefined;
+    current = deployment && info?.Config?.Labels?.[TAG_DEPLOYMENT] === deployment ? parent : undefined;
   }
 }

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { AppError } from '../errors';
+import { AppError } from '../../core/errors';
 import { resolveEngine, type Engine, type EngineInputs } from './engine';
 
 /** The real environment: process env, the user's home and files. */

@@ -1,7 +1,10 @@
 import type { RProject } from '../../core/project/model';
 
+/** How the R runtime serves the handler: an HTTP server, one job, or a Lambda Runtime API loop. The target chooses. */
+export type RuntimeMode = 'http' | 'job';
+
 /**
- * What the local target needs from the Dockerfile generator, kept this small so the target does
+ * What the image pipeline needs from the Dockerfile generator, kept this small so the target does
  * not depend on the generator's internals. Paths are relative to the build context, with "/".
  */
 export interface BuildFile {
@@ -24,7 +27,7 @@ export interface BuildInputs {
 
 export interface BuildInputsOptions {
   baseImage: string;
-  mode: 'http';
+  mode: RuntimeMode;
   /** rdeploy.json "exclude": extra .dockerignore patterns. */
   exclude?: readonly string[];
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { AppError, cancelledError } from '../../core/errors';
-import type { Progress } from '../Target';
+import type { Progress } from '../../core/deployment';
 import { listBuildContext } from './buildContext';
 import { DOCKERFILE_PATH, type BuildInputs } from './buildInputs';
 import type { DockerClient } from './dockerClient';

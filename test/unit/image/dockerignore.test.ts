@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDockerignore } from '../../../src/targets/local/dockerignore';
+import { parseDockerignore } from '../../../src/targets/image/dockerignore';
 
 describe('dockerignore', () => {
   const ig = parseDockerignore(

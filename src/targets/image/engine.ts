@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { AppError } from '../errors';
+import { AppError } from '../../core/errors';
 
 /**
  * Finds the Docker engine the way the docker CLI does, as data: `DOCKER_HOST`, else

@@ -1,0 +1,31 @@
+/**
+ * What every target answers, whatever it runs on: the result of an invocation, a log line, and
+ * the live state. Target-neutral, so the views in core and the extension use them without
+ * reaching up into src/targets.
+ */
+export interface InvokeResult {
+  /** true when the handler returned a value, false when it raised an R error. */
+  ok: boolean;
+  /** The parsed JSON the handler answered (a value, or {errorType, errorMessage}). */
+  body: unknown;
+  /** The raw JSON text, exactly as the runtime sent it. */
+  raw: string;
+  durationMs: number;
+  billedDurationMs?: number;
+}
+
+export interface LogEvent {
+  timestamp: string;
+  stream: 'stdout' | 'stderr';
+  message: string;
+}
+
+export interface Status {
+  state: 'running' | 'stopped' | 'missing' | 'unhealthy' | 'starting';
+  detail?: string;
+}
+
+/** Reports progress of long work. `message` is a short phase; `line` is streamed log output; `note` a remark worth keeping. */
+export interface Progress {
+  report(update: { message?: string; line?: string; note?: string; increment?: number }): void;
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { doc } from '../../core/schemaDoc';
+
+/**
+ * `rdeploy.json` → `targets.aci`. The Azure Container Instances target is not available in this
+ * version; its settings are validated already so that a project can be prepared for it.
+ */
+export const AciSettingsSchema = z
+  .object({
+    subscriptionId: z.uuid().optional().meta(doc('Subscription', 'The Azure subscription id.')),
+    resourceGroup: z
+      .string()
+      .regex(/^[-\w._()]{1,89}[-\w_()]$/, 'an Azure resource group name')
+      .optional()
+      .meta(doc('Resource group', 'The resource group the Logic App and container groups go in.')),
+    location: z.string().regex(/^[a-z0-9]+$/, 'an Azure region such as "westeurope"').optional().meta(doc('Location', 'Azure region, e.g. `westeurope`.')),
+  })
+  .strict()
+  .meta(doc('Azure Container Instances', 'Settings of the `aci` target (coming in a later version).'));

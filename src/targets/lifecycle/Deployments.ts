@@ -1,0 +1,123 @@
+import { estimateCost, type CostEstimate, type Workload } from '../../core/cost';
+import { AppError } from '../../core/errors';
+import type { Owner } from '../../core/owner';
+import type { RProject } from '../../core/project/model';
+import { currentResource, type DeploymentRecord } from '../../core/records/record';
+import { readTombstone, recordPath } from '../../core/records/store';
+import { getTarget, isTargetKind, type TargetKind } from '../catalogue';
+import type { Connections, InvokeResult, LogEvent, LogOptions, Plan, PlanOptions, Progress, Status, Target, TargetContext } from '../Target';
+import { runDeploy } from './deploy';
+import { runDestroy, type DestroyReport } from './destroy';
+import { listDeployments, readDeployment, readDeploymentOrProblem, type DeploymentList, type Located } from './records';
+
+export interface Work {
+  signal?: AbortSignal;
+  progress?: Progress;
+}
+
+export interface DeploymentsOptions {
+  connections: Connections;
+  /** Who holds the locks this process takes: "the rdeploy CLI", "VS Code". */
+  tool: string;
+  /** Target implementations by kind (tests pass their own); default: the catalogue's. */
+  targets?: (kind: string) => Target;
+}
+
+/**
+ * What the CLI and the extension do with deployments, for every target: plan, deploy (the
+ * lifecycle engine), destroy, and invoke/logs/status after checking that the record's resources
+ * really are this project's deployment. Neither of them imports a target's files.
+ */
+export class Deployments {
+  private readonly targets: (kind: string) => Target;
+
+  constructor(private readonly options: DeploymentsOptions) {
+    this.targets = options.targets ?? getTarget;
+  }
+
+  target(kind: string): Target {
+    return this.targets(kind);
+  }
+
+  plan(project: RProject, kind: TargetKind, options: PlanOptions): Plan {
+    return this.target(kind).plan(project, options);
+  }
+
+  /** What the plan would cost a month under the stated workload (local: free). */
+  estimate(plan: Plan, workload: Workload = {}): CostEstimate {
+    const target = this.target(plan.target);
+    return estimateCost(target.usage(plan, workload), target.prices, workload);
+  }
+
+  deploy(plan: Plan, work: Work = {}): Promise<DeploymentRecord> {
+    return runDeploy(this.target(plan.target), plan, this.context(work), this.options.tool);
+  }
+
+  /**
+   * Destroys the deployment `name` of the project at `root`, from its record; with no readable
+   * record, by the labels or tags of the target the file names (or `fallback`). `undefined`
+   * when this project never had such a deployment.
+   */
+  async destroy(owner: Owner, work: Work = {}, fallback: TargetKind = 'local'): Promise<DestroyReport | 'nothing-left' | undefined> {
+    const { record, problem } = await readDeploymentOrProblem(owner.root, owner.name);
+    const tombstone = record || problem ? undefined : await readTombstone(owner.root, owner.name);
+    const kind = record?.target ?? problem?.target ?? (tombstone && isTargetKind(tombstone.target) ? tombstone.target : fallback);
+    const report = await runDestroy(this.target(kind), owner, this.context(work), this.options.tool);
+    if (record || problem || report.removed.length) return report;
+    return tombstone ? 'nothing-left' : undefined;
+  }
+
+  list(root: string): Promise<DeploymentList> {
+    return listDeployments(root);
+  }
+
+  read(root: string, name: string): Promise<DeploymentRecord | undefined> {
+    return readDeployment(root, name);
+  }
+
+  async invoke(at: Located, payload: string, work: Work = {}): Promise<InvokeResult> {
+    const target = await this.owned(at);
+    return target.invoke(at.record, payload, this.context(work));
+  }
+
+  async *logs(at: Located, opts: LogOptions): AsyncIterable<LogEvent> {
+    const target = await this.owned(at);
+    yield* target.logs(at.record, opts, this.context({ signal: opts.signal }));
+  }
+
+  async status(at: Located): Promise<Status> {
+    const target = this.target(at.record.target);
+    const foreign = await this.foreignAnchor(target, at);
+    if (foreign) return { state: 'missing', detail: foreign };
+    return target.status(at.record, this.context({}));
+  }
+
+  private context(work: Work): TargetContext {
+    return { ...work, connections: this.options.connections };
+  }
+
+  /** The record's target, once its anchor resource is known to carry this deployment's labels or tags. */
+  private async owned(at: Located): Promise<Target> {
+    const target = this.target(at.record.target);
+    const foreign = await this.foreignAnchor(target, at);
+    if (foreign) {
+      throw new AppError(
+        'not-found',
+        `The record of "${at.record.name}" points at ${foreign}. Was this project copied together with its .rdeploy folder? Deploy it here with \`rdeploy deploy\`, or delete ${recordPath(at.root, at.record.name)}.`,
+      );
+    }
+    return target;
+  }
+
+  /** A description of the anchor when it exists but is not this deployment's; undefined otherwise. */
+  private async foreignAnchor(target: Target, at: Located): Promise<string | undefined> {
+    const id = currentResource(at.record, target.anchor);
+    if (!id) return undefined;
+    const owner: Owner = { root: at.root, name: at.record.name };
+    const ownership = await target.resources[target.anchor]!.ownership(id, owner, this.context({}));
+    if (ownership !== 'theirs') return undefined;
+    return `${target.resources[target.anchor]!.describe(id, at.record)}, which belongs to another project or was not made by R Deploy`;
+  }
+}
+
+export type { DestroyReport, Located, DeploymentList };

@@ -1,0 +1,74 @@
+import { LOCAL_PRICES, localMeters } from '../../core/cost';
+import { AppError } from '../../core/errors';
+import type { DeploymentRecord } from '../../core/records/record';
+import { generatedBuildInputs } from '../image/generatedBuildInputs';
+import type { BuildInputsFactory } from '../image/buildInputs';
+import { dockerStatus } from '../image/dockerClient';
+import type { Target, TargetContext } from '../Target';
+import { localRecordDetails, LocalRecordDetailsSchema, type LocalPlanDetails } from './details';
+import { invokeLocal } from './invoke';
+import { containerLogs } from './logs';
+import { planLocal } from './plan';
+import { containerRef, containerResource, imageResource } from './resources';
+import { LocalSettingsSchema } from './settings';
+import { containerStatus } from './status';
+import { localSteps, type ReadyOptions } from './steps';
+
+export interface LocalTargetOptions {
+  /** Dockerfile, .dockerignore and generated files for a project (tests swap in small ones). */
+  buildInputs?: BuildInputsFactory;
+  ready?: Partial<ReadyOptions>;
+}
+
+/** Local Docker: the default target, no cloud account. The container runs on the host network, bound to 127.0.0.1. */
+export function createLocalTarget(options: LocalTargetOptions = {}): Target<LocalPlanDetails> {
+  const buildInputs = options.buildInputs ?? generatedBuildInputs;
+  const ready: ReadyOptions = { timeoutMs: 120_000, pollMs: 250, ...options.ready };
+  return {
+    kind: 'local',
+    settings: LocalSettingsSchema,
+    recordDetails: LocalRecordDetailsSchema,
+    runtimeMode: () => 'http',
+    plan: (project, planOptions) => planLocal(project, planOptions, buildInputs),
+    preflight: async (_plan, ctx) => void (await ctx.connections.docker()),
+    steps: (plan) => localSteps(plan, ready),
+    resources: { image: imageResource, container: containerResource },
+    anchor: 'container',
+    invoke: async (record, payload, ctx) => {
+      const endpoint = await servingEndpoint(record, ctx);
+      if (!endpoint) throw new AppError('invoke-failed', `"${record.name}" is not running: its container is gone. Deploy it again with \`rdeploy deploy\`, or destroy it.`);
+      return invokeLocal({ ...record, endpoint }, payload, ctx);
+    },
+    logs: (record, opts, ctx) => logsOf(record, opts, ctx),
+    status: async (record, ctx) => containerStatus(await ctx.connections.docker(), record),
+    describe: (record) => {
+      const d = localRecordDetails(record.details);
+      if (!d.image) return [];
+      return [{ kind: 'image', label: d.image, description: d.imageId?.replace(/^sha256:/, '').slice(0, 12), tooltip: [d.image, d.imageId, d.baseImage && `FROM ${d.baseImage}`].filter(Boolean).join('\n') }];
+    },
+    prices: LOCAL_PRICES,
+    usage: () => localMeters(),
+    redeployOptions: (record) => ({ baseImage: localRecordDetails(record.details).baseImage }),
+  };
+}
+
+export const localTarget = createLocalTarget();
+
+async function* logsOf(record: DeploymentRecord, opts: Parameters<Target['logs']>[1], ctx: TargetContext) {
+  yield* containerLogs(await ctx.connections.docker(), record, opts);
+}
+
+/**
+ * Where the container really serves: the PORT it was created with, not what the record file
+ * says (a record can be edited or copied; invoking must reach this deployment's own container).
+ */
+async function servingEndpoint(record: DeploymentRecord, ctx: TargetContext): Promise<string | undefined> {
+  try {
+    const info = await (await ctx.connections.docker()).getContainer(containerRef(record)).inspect();
+    const port = (info.Config.Env ?? []).find((e) => e.startsWith('PORT='))?.slice('PORT='.length);
+    return port ? `http://127.0.0.1:${port}` : record.endpoint;
+  } catch (e) {
+    if (dockerStatus(e) === 404) return undefined;
+    throw e;
+  }
+}
