@@ -1,4 +1,4 @@
-import type { Progress } from '../targets/Target';
+import type { Progress } from '../core/deployment';
 
 /**
  * Progress for the terminal: a spinner with the current phase and the latest log line on a TTY,
@@ -107,7 +107,8 @@ export function createProgress(opts: { verbose: boolean; quiet: boolean; stream?
   }, 80);
   timer.unref();
   return tracked({
-    report({ message, line }) {
+    report({ message, line, note }) {
+      if (note) out.write(`\r\x1b[2Krdeploy: note: ${note}\n`);
       if (message) {
         // Steps of one phase ("Building image (3/20): …") update the line in place.
         if (phase && phaseOf(phase) !== phaseOf(message)) out.write(`\r\x1b[2K${MARKS.ok(phaseOf(phase))}\n`);
@@ -140,7 +141,8 @@ function phaseOf(message: string): string {
 /** Plain lines: each phase is announced when it starts; the error line (from runCommand) says how it ended. */
 function plainProgress(out: NodeJS.WritableStream, verbose: boolean): CliProgress {
   return tracked({
-    report({ message, line }) {
+    report({ message, line, note }) {
+      if (note) out.write(`rdeploy: note: ${note}\n`);
       if (message) out.write(`rdeploy: ${message}\n`);
       if (line !== undefined && verbose) out.write(`  ${line}\n`);
     },

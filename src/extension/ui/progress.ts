@@ -17,7 +17,12 @@ export function withCancellableProgress<T>(
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     const progress: Progress = {
-      report({ message, line }) {
+      report({ message, line, note }) {
+        // A remark worth keeping (a dead process's lock taken over): the log, and a passing notification.
+        if (note) {
+          log.warn(note);
+          void vscode.window.showInformationMessage(note);
+        }
         if (message) {
           log.info(message);
           p.report({ message });

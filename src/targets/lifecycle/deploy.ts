@@ -18,11 +18,12 @@ export async function runDeploy(target: Target, plan: Plan, ctx: TargetContext, 
   const root = plan.project.root;
   const owner: Owner = { root, name: plan.name };
   if (ctx.signal?.aborted) throw cancelledError();
+  // Reach the engine or the cloud before writing anything, the lock included: unreachable, there
+  // is nothing to record.
+  await target.preflight(plan, ctx);
   const lock = await acquireLock(root, plan.name, 'deploying', tool);
   try {
     if (lock.tookOver) ctx.progress?.report({ note: `took over the lock of ${lock.tookOver.tool} (pid ${lock.tookOver.pid}), which is no longer running` });
-    // Reach the engine or the cloud before writing anything: unreachable, there is nothing to record.
-    await target.preflight(plan, ctx);
     const previous = await readDeployment(root, plan.name);
     if (previous && previous.target !== plan.target && previous.status !== 'destroyed') {
       throw new AppError('usage', `"${plan.name}" is already a ${previous.target} deployment of this project. Destroy it first (\`rdeploy destroy ${plan.name}\`) or choose another name.`);

@@ -2,6 +2,7 @@ import { AppError } from '../../core/errors';
 import { TAG_PROJECT, taggedFor, type Owner } from '../../core/owner';
 import { dockerMessage, dockerStatus, removeQuietly, type DockerClient } from '../image/dockerClient';
 import { containerCreateRequest } from './plan';
+import type { EffectiveLocalSettings } from './settings';
 
 /**
  * Removes the container called `name` when it is ours (same deployment of the same project):
@@ -28,9 +29,9 @@ export async function removeOwnContainer(docker: DockerClient, name: string, own
 }
 
 /** Creates the container (host network, bound to 127.0.0.1) and returns its id; not started yet. */
-export async function createContainer(docker: DockerClient, spec: { name: string; image: string; port: number; owner: Owner }): Promise<string> {
+export async function createContainer(docker: DockerClient, spec: { name: string; image: string; port: number; owner: Owner; settings: EffectiveLocalSettings }): Promise<string> {
   try {
-    const container = await docker.createContainer({ name: spec.name, ...containerCreateRequest(spec.image, spec.port, spec.owner) });
+    const container = await docker.createContainer({ name: spec.name, ...containerCreateRequest(spec.image, spec.port, spec.owner, spec.settings) });
     return container.id;
   } catch (e) {
     throw new AppError('deploy-failed', `Docker could not create the container ${spec.name}: ${dockerMessage(e)}`, { cause: e });

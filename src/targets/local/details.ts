@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BuildInputs } from '../image/buildInputs';
+import type { EffectiveLocalSettings } from './settings';
 
 /** What a local plan holds besides the common parts: only the local target reads it. */
 export interface LocalPlanDetails {
@@ -10,6 +11,7 @@ export interface LocalPlanDetails {
   /** 0: a free port on 127.0.0.1 is chosen at deploy time. */
   port: number;
   baseImage: string;
+  settings: EffectiveLocalSettings;
   build: BuildInputs;
 }
 
@@ -24,6 +26,9 @@ export const LocalRecordDetailsSchema = z.object({
   baseImage: z.string().optional(),
   mode: z.enum(['http', 'job']).optional(),
   port: z.number().int().min(0).max(65535).optional(),
+  /** What a caller may send and how long it waits (absent in records of earlier versions: the defaults apply). */
+  maxPayloadBytes: z.number().int().positive().optional(),
+  invokeTimeoutSeconds: z.number().int().positive().optional(),
 });
 export type LocalRecordDetails = z.infer<typeof LocalRecordDetailsSchema>;
 

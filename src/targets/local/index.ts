@@ -6,7 +6,7 @@ import type { BuildInputsFactory } from '../image/buildInputs';
 import { dockerStatus } from '../image/dockerClient';
 import type { Target, TargetContext } from '../Target';
 import { localRecordDetails, LocalRecordDetailsSchema, type LocalPlanDetails } from './details';
-import { invokeLocal } from './invoke';
+import { DEFAULT_LIMITS, invokeLocal } from './invoke';
 import { containerLogs } from './logs';
 import { planLocal } from './plan';
 import { containerRef, containerResource, imageResource } from './resources';
@@ -37,7 +37,9 @@ export function createLocalTarget(options: LocalTargetOptions = {}): Target<Loca
     invoke: async (record, payload, ctx) => {
       const endpoint = await servingEndpoint(record, ctx);
       if (!endpoint) throw new AppError('invoke-failed', `"${record.name}" is not running: its container is gone. Deploy it again with \`rdeploy deploy\`, or destroy it.`);
-      return invokeLocal({ ...record, endpoint }, payload, ctx);
+      const d = localRecordDetails(record.details);
+      const limits = { maxPayloadBytes: d.maxPayloadBytes ?? DEFAULT_LIMITS.maxPayloadBytes, timeoutMs: (d.invokeTimeoutSeconds ?? DEFAULT_LIMITS.timeoutMs / 1000) * 1000 };
+      return invokeLocal({ ...record, endpoint }, payload, ctx, limits);
     },
     logs: (record, opts, ctx) => logsOf(record, opts, ctx),
     status: async (record, ctx) => containerStatus(await ctx.connections.docker(), record),

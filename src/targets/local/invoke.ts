@@ -13,7 +13,16 @@ const agent = new Agent({ keepAlive: true, maxSockets: 8 });
  * typo is the user's to fix, not something to send to R. `ok` is a 2xx answer (the runtime
  * answers an R error with a non-2xx status and `{errorType, errorMessage}`).
  */
-export async function invokeLocal(record: DeploymentRecord, payload: string, ctx: { signal?: AbortSignal }): Promise<InvokeResult> {
+export interface InvokeLimits {
+  /** Larger payloads are refused here, before anything is sent. */
+  maxPayloadBytes: number;
+  /** How long to wait for the answer. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: InvokeLimits = { maxPayloadBytes: 6 * 1024 * 1024, timeoutMs: 120_000 };
+
+export async function invokeLocal(record: DeploymentRecord, payload: string, ctx: { signal?: AbortSignal }, limits: InvokeLimits = DEFAULT_LIMITS): Promise<InvokeResult> {
   try {
     JSON.parse(payload);
   } catch (e) {
@@ -30,6 +39,12 @@ export async function invokeLocal(record: DeploymentRecord, payload: string, ctx
     throw new AppError('invoke-failed', `The record of "${record.name}" points at ${url.host}, which is not this machine. Redeploy it with \`rdeploy deploy\`.`);
   }
   const body = Buffer.from(payload, 'utf8');
+  if (body.length > limits.maxPayloadBytes) {
+    throw new AppError(
+      'payload-invalid',
+      `The payload is ${mb(body.length)}; "${record.name}" accepts at most ${mb(limits.maxPayloadBytes)}. Send a smaller payload, or raise targets.local.maxPayloadMb in rdeploy.json and redeploy.`,
+    );
+  }
   const started = performance.now();
   const { status, raw } = await new Promise<{ status: number; raw: string }>((resolve, reject) => {
     const req = request(
@@ -42,10 +57,12 @@ export async function invokeLocal(record: DeploymentRecord, payload: string, ctx
         res.on('error', reject);
       },
     );
+    // A stuck handler must not hang the caller: past the limit the request is dropped.
+    req.setTimeout(limits.timeoutMs, () => req.destroy(Object.assign(new Error('timed out'), { code: 'RDEPLOY_TIMEOUT' })));
     req.on('error', reject);
     req.end(body);
   }).catch((e: unknown) => {
-    throw invokeError(record, e, ctx.signal);
+    throw invokeError(record, e, ctx.signal, limits);
   });
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
   let parsed: unknown = raw;
@@ -57,9 +74,16 @@ export async function invokeLocal(record: DeploymentRecord, payload: string, ctx
   return { ok: status >= 200 && status < 300, body: parsed, raw, durationMs };
 }
 
-function invokeError(record: DeploymentRecord, e: unknown, signal: AbortSignal | undefined): AppError {
+function invokeError(record: DeploymentRecord, e: unknown, signal: AbortSignal | undefined, limits: InvokeLimits): AppError {
   if (signal?.aborted) return cancelledError();
   const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'RDEPLOY_TIMEOUT') {
+    return new AppError(
+      'invoke-failed',
+      `"${record.name}" did not answer within ${Math.round(limits.timeoutMs / 1000)} s. The handler may be stuck or slow: see \`rdeploy logs ${record.name}\`, or raise targets.local.invokeTimeoutSeconds in rdeploy.json and redeploy.`,
+      { cause: e },
+    );
+  }
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE') {
     return new AppError(
       'invoke-failed',
@@ -68,4 +92,9 @@ function invokeError(record: DeploymentRecord, e: unknown, signal: AbortSignal |
     );
   }
   return new AppError('invoke-failed', `Calling "${record.name}" at ${record.endpoint} failed: ${(e as Error).message}.`, { cause: e });
+}
+
+function mb(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
 }

@@ -4,7 +4,7 @@ import type { RProject } from '../../core/project/model';
 import type { BuildInputs, BuildInputsFactory } from '../image/buildInputs';
 import type { Plan, PlanOptions } from '../Target';
 import type { LocalPlanDetails } from './details';
-import type { LocalSettings } from './settings';
+import { withDefaults, type EffectiveLocalSettings, type LocalSettings } from './settings';
 
 export const containerName = (name: string): string => `rdeploy-${name}`;
 export const imageRepository = (name: string): string => `rdeploy/${name}`;
@@ -16,15 +16,16 @@ export function defaultBaseImage(project: RProject): string {
 
 /** Pure: everything a local deploy will do, as data, including the requests it will send to the engine. */
 export function planLocal(project: RProject, options: PlanOptions, buildInputs: BuildInputsFactory): Plan<LocalPlanDetails> {
-  const settings = options.settings as LocalSettings;
+  const settings = withDefaults(options.settings as LocalSettings);
   const baseImage = options.baseImage ?? defaultBaseImage(project);
   const build = buildInputs(project, { baseImage, mode: 'http', ...(options.exclude ? { exclude: options.exclude } : {}) });
-  const port = settings.port ?? 0;
+  const port = settings.port;
   const details: LocalPlanDetails = {
     imageTag: `${imageRepository(options.name)}:${inputsHash(build)}`,
     container: containerName(options.name),
     port,
     baseImage,
+    settings,
     build,
   };
   const owner: Owner = { root: project.root, name: options.name };
@@ -36,13 +37,17 @@ export function planLocal(project: RProject, options: PlanOptions, buildInputs: 
     baseImage,
     resources: [
       { kind: 'image', id: details.imageTag, description: `Docker image built FROM ${baseImage}` },
-      { kind: 'container', id: details.container, description: `serves POST /invocations on 127.0.0.1:${port || '<a free port>'} (host network)` },
+      {
+        kind: 'container',
+        id: details.container,
+        description: `serves POST /invocations on 127.0.0.1:${port || '<a free port>'} (host network; ${settings.workers} R workers, ${settings.memoryMb} MB, ${settings.cpus} CPUs)`,
+      },
     ],
     requests: [
       { service: 'docker', operation: 'ImageBuild', target: details.imageTag, body: imageBuildRequest(details, owner) },
-      { service: 'docker', operation: 'ContainerCreate', target: details.container, body: containerCreateRequest(details.imageTag, port, owner) },
+      { service: 'docker', operation: 'ContainerCreate', target: details.container, body: containerCreateRequest(details.imageTag, port, owner, settings) },
     ],
-    settings: { port },
+    settings: { ...settings },
     details,
   };
 }
@@ -52,15 +57,30 @@ export function imageBuildRequest(details: LocalPlanDetails, owner: Owner) {
   return { t: details.imageTag, dockerfile: '.rdeploy-build/Dockerfile', labels: ownerTags(owner), networkmode: 'host', rm: true, forcerm: true };
 }
 
-/** The container, exactly as created: host network, bound to 127.0.0.1 by the runtime. */
-export function containerCreateRequest(image: string, port: number, owner: Owner) {
+/**
+ * The container, exactly as created: host network, bound to 127.0.0.1 by the runtime; an init
+ * process as PID 1 (signals reach R, `docker stop` takes under a second); restarted when the
+ * model process fails (never after a stop); memory, CPU and log size bounded.
+ */
+export function containerCreateRequest(image: string, port: number, owner: Owner, s: EffectiveLocalSettings) {
   return {
     Image: image,
-    Env: [`PORT=${port}`, 'RDEPLOY_HOST=127.0.0.1'],
+    Env: [`PORT=${port}`, 'RDEPLOY_HOST=127.0.0.1', `RDEPLOY_WORKERS=${s.workers}`, `RDEPLOY_MAX_PAYLOAD_BYTES=${maxPayloadBytes(s)}`],
     Labels: ownerTags(owner),
     Tty: false,
-    HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' } },
+    HostConfig: {
+      NetworkMode: 'host',
+      Init: true,
+      RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 },
+      Memory: s.memoryMb * 1024 * 1024,
+      NanoCpus: Math.round(s.cpus * 1e9),
+      LogConfig: { Type: 'json-file', Config: { 'max-size': `${s.logMaxSizeMb}m`, 'max-file': String(s.logMaxFiles) } },
+    },
   };
+}
+
+export function maxPayloadBytes(s: Pick<EffectiveLocalSettings, 'maxPayloadMb'>): number {
+  return Math.round(s.maxPayloadMb * 1024 * 1024);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { LocalPlanDetails } from './details';
 import { localRecordDetails } from './details';
 import { freePort, isPortFree } from './freePort';
 import { containerLogs } from './logs';
+import { maxPayloadBytes } from './plan';
 import { waitReady } from './waitReady';
 
 export interface ReadyOptions {
@@ -41,8 +42,9 @@ export function localSteps(plan: Plan<LocalPlanDetails>, ready: ReadyOptions): D
         // One of ours left unrecorded by a crash has the name we need: it goes; anyone else's stays.
         await removeOwnContainer(docker, d.container, owner);
         const port = await choosePort(d.port, previous);
-        const id = await createContainer(docker, { name: d.container, image: created('image')!, port, owner });
-        return { id, details: { port }, endpoint: `http://127.0.0.1:${port}` };
+        const id = await createContainer(docker, { name: d.container, image: created('image')!, port, owner, settings: d.settings });
+        const limits = { maxPayloadBytes: maxPayloadBytes(d.settings), invokeTimeoutSeconds: d.settings.invokeTimeoutSeconds };
+        return { id, details: { port, ...limits }, endpoint: `http://127.0.0.1:${port}` };
       },
     },
     {

@@ -15,7 +15,8 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      const payload = JSON.parse(body) as { x?: number; fail?: boolean; text?: boolean };
+      const payload = JSON.parse(body) as { x?: number; fail?: boolean; text?: boolean; hang?: boolean };
+      if (payload.hang) return; // never answers: the client's timeout must end the call
       if (payload.text) return void res.writeHead(502).end('Bad gateway');
       if (payload.fail) return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"errorType":"simpleError","errorMessage":"boom"}');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ y: (payload.x ?? 0) * 2 }));
@@ -103,5 +104,19 @@ describe('ports', () => {
     const p = await freePort();
     expect(await isPortFree(p)).toBe(true);
     expect(await isPortFree(port)).toBe(false);
+  });
+
+  it('refuses a payload over the limit before sending it, in one sentence with the fix', async () => {
+    const before = remotePorts.length;
+    const big = JSON.stringify({ x: 'a'.repeat(2048) });
+    await expect(invokeLocal(record(`http://127.0.0.1:${port}`), big, {}, { maxPayloadBytes: 1024, timeoutMs: 5000 })).rejects.toThrow(
+      /^The payload is 3 KB; "m" accepts at most 1 KB\. Send a smaller payload, or raise targets\.local\.maxPayloadMb/,
+    );
+    expect(remotePorts.length).toBe(before);
+  });
+
+  it('gives up on a handler that does not answer, with a clear sentence', async () => {
+    const err = await invokeLocal(record(`http://127.0.0.1:${port}`), '{"hang": true}', {}, { maxPayloadBytes: 1e6, timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'invoke-failed', message: expect.stringContaining('"m" did not answer within 0 s') });
   });
 });

@@ -82,6 +82,23 @@ describe('local plan', () => {
 
 });
 
+describe('local container bounds', () => {
+  it('are in the create request: init, restart on failure, memory, CPUs, log rotation, workers and payload limit', () => {
+    const plan = planLocal(project, opts({ name: 'm', settings: { memoryMb: 512, cpus: 1.5, workers: 3, maxPayloadMb: 2 } }), inputs(''));
+    expect(plan.requests[1]!.body).toMatchObject({
+      Env: expect.arrayContaining(['RDEPLOY_WORKERS=3', `RDEPLOY_MAX_PAYLOAD_BYTES=${2 * 1024 * 1024}`]),
+      HostConfig: {
+        Init: true,
+        RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 },
+        Memory: 512 * 1024 * 1024,
+        NanoCpus: 1.5e9,
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+      },
+    });
+    expect(plan.settings).toMatchObject({ memoryMb: 512, cpus: 1.5, workers: 3, maxPayloadMb: 2, logMaxSizeMb: 10, invokeTimeoutSeconds: 120 });
+  });
+});
+
 describe('production build inputs', () => {
   it('come from the Dockerfile generator with the shipped runtime', () => {
     const plan = createLocalTarget().plan({ ...project, kind: 'scripts', path: '/proj', packages: [] }, opts({ name: 'm', baseImage: 'rdeploy-test/r-base:bookworm' }));
