@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { deployCommand } from './commands/deploy';
 import { destroyCommand } from './commands/destroy';
+import { doctorCommand } from './commands/doctor';
 import { dockerfileCommand } from './commands/dockerfile';
 import { inspectCommand } from './commands/inspect';
 import { invokeCommand } from './commands/invoke';
@@ -32,6 +33,7 @@ for (const register of [
   lsCommand,
   statusCommand,
   destroyCommand,
+  doctorCommand,
 ]) {
   register(program);
 }
