@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import { costJson, formatCost, type CostEstimate } from '../core/cost';
+import type { RProject } from '../core/project/model';
 import { targetLabel } from './catalogue';
 import type { Plan } from './Target';
 
@@ -16,8 +18,8 @@ export function planSummary(plan: Plan, cost: CostEstimate): PlanSummary {
   const p = plan.project;
   const names = p.packages.map((x) => (x.version ? `${x.name} ${x.version}` : x.name));
   const packages = names.length
-    ? `${names.length} from ${p.kind} (${names.slice(0, PACKAGES_SHOWN).join(', ')}${names.length > PACKAGES_SHOWN ? ', …' : ''})`
-    : `none recorded (${p.kind})`;
+    ? `${names.length} from ${source(p)} (${names.slice(0, PACKAGES_SHOWN).join(', ')}${names.length > PACKAGES_SHOWN ? ', …' : ''})`
+    : `none recorded (${source(p)})`;
   const settings = Object.entries(plan.settings)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
@@ -63,4 +65,9 @@ export function planJson(plan: Plan, cost: CostEstimate) {
     estimatedMonthlyCostUsd: cost.monthlyUsd,
     details: plan.details,
   };
+}
+
+/** Where the package list comes from, as the user knows it: renv.lock, packrat.lock, DESCRIPTION. */
+function source(p: RProject): string {
+  return p.kind === 'scripts' ? 'the library() calls in your scripts' : path.basename(p.path);
 }

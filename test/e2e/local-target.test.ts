@@ -39,7 +39,7 @@ function recorder(): Progress & { messages: string[]; lines: string[] } {
   return { messages, lines, report: (u) => void (u.message && messages.push(u.message), u.line && lines.push(u.line)) };
 }
 
-const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const SCORE_R = `cat("model loaded, version", 1, "\\n")
 score <- function(x) {
   message("scoring x=", x)

@@ -15,7 +15,8 @@ export function requireEngineAndBaseImage(): void {
 }
 
 function lines(args: string[]): string[] {
-  return execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
+  // stderr is captured, never inherited: a passing run prints no daemon errors.
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n').filter(Boolean);
 }
 
 export function containersOf(deployment: string): string[] {
@@ -40,5 +41,5 @@ export function removeByLabel(deployment: string): void {
 
 /** The layer digests of an image, bottom first. */
 export function layersOf(image: string): string[] {
-  return JSON.parse(execFileSync('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', image], { encoding: 'utf8' })) as string[];
+  return JSON.parse(execFileSync('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', image], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as string[];
 }

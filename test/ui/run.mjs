@@ -232,7 +232,7 @@ try {
     await deploymentRow().waitFor({ state: 'detached', timeout: 2 * STEP_MS });
     await page.locator('.notification-toast', { hasText: `Destroying ${name}` }).first().waitFor({ state: 'hidden', timeout: 2 * STEP_MS });
     for (const kind of ['ps -a', 'images']) {
-      const left = execFileSync('docker', [...kind.split(' '), '-q', '--filter', `label=rdeploy-deployment=${name}`], { encoding: 'utf8' }).trim();
+      const left = execFileSync('docker', [...kind.split(' '), '-q', '--filter', `label=rdeploy-deployment=${name}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
       if (left) throw new Error(`docker ${kind} still lists ${name}'s objects after destroy: ${left}`);
     }
   });

@@ -43,7 +43,7 @@ export function uniqueName(prefix: string): string {
 }
 
 function docker(args: string[]): string[] {
-  return execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n').filter(Boolean);
 }
 
 /** Containers (running or not) carrying the deployment's label: what destroy must leave empty. */

@@ -13,7 +13,7 @@ export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Pro
   const { root, record } = ref;
   const doomed = resourcesToDelete(record);
   // Before the dialog too: no point asking while a deploy of it runs.
-  assertNotBusy(ctx, root, record.name);
+  await assertNotBusy(ctx, root, record.name);
   if (automationArgs(arg)?.confirm !== false) {
     const list = doomed.length ? doomed.map((r) => `• ${r}`).join('\n') : vscode.l10n.t('(nothing left but the record)');
     const destroy = vscode.l10n.t('Destroy');

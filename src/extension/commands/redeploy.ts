@@ -12,7 +12,7 @@ export async function redeploy(ctx: RDeployContext, arg?: unknown): Promise<Depl
   requireTrust(vscode.l10n.t('Redeploying'));
   const { root, record } = await resolveDeployment(ctx, arg);
   // Fail before planning when a deploy or destroy of it runs; runDeploy holds the lock itself.
-  assertNotBusy(ctx, root, record.name);
+  await assertNotBusy(ctx, root, record.name);
   const kind = catalogueEntry(record.target).kind as TargetKind;
   const { baseImage } = ctx.deployments.target(kind).redeployOptions(record);
   const plan = await makePlan(ctx, root, kind, record.name, { baseImage });

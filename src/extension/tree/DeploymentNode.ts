@@ -71,6 +71,17 @@ export class DeploymentNode implements TreeNode {
     if (r.status === 'failed') {
       nodes.push(MessageNode.error(this, r.error ?? vscode.l10n.t('The last deploy failed.'), `${this.id}:error`));
     }
+    if (r.status === 'interrupted') {
+      nodes.push(
+        new MessageNode(this, {
+          id: `${this.id}:interrupted`,
+          label: vscode.l10n.t('Interrupted: the process that was deploying it stopped'),
+          description: vscode.l10n.t('Destroy or Redeploy'),
+          tooltip: vscode.l10n.t('Destroy removes everything it created, also what was not recorded yet.'),
+          icon: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('list.warningForeground')),
+        }),
+      );
+    }
     const live = this.tree.model.liveStatus(this.id);
     if (live && 'error' in live) {
       nodes.push(MessageNode.error(this, vscode.l10n.t('Status unavailable: {0}', live.error), `${this.id}:status-error`));
