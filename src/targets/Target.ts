@@ -6,9 +6,8 @@ import type { RProject } from '../core/project/model';
 import type { DeploymentRecord } from '../core/records/record';
 import type { DockerClient } from './image/dockerClient';
 import type { RuntimeMode } from './image/buildInputs';
-import type { TargetKind } from './catalogue';
 
-export type { InvokeResult, LogEvent, Progress, Status, TargetKind, RuntimeMode };
+export type { InvokeResult, LogEvent, Progress, Status, RuntimeMode };
 
 /**
  * Where and as whom a target works. The CLI and the extension resolve these (the docker CLI's
@@ -55,7 +54,8 @@ export interface PlannedRequest {
 
 /** What a deploy would do, as data: pure, shown before anything happens. */
 export interface Plan<D = unknown> {
-  target: TargetKind;
+  /** The target kind (a catalogue entry's `kind`). */
+  target: string;
   name: string;
   project: RProject;
   runtimeMode: RuntimeMode;
@@ -142,7 +142,8 @@ export interface LogOptions {
  * first, locks, rollback, destroy, ownership) is not the target's business: see lifecycle/.
  */
 export interface Target<D = unknown> {
-  readonly kind: TargetKind;
+  /** Its catalogue entry's `kind` (test/unit/targets/catalogue.test.ts holds them equal). */
+  readonly kind: string;
   /** The target's settings: `rdeploy.json` → `targets.<kind>` and `--set`. */
   readonly settings: z.ZodObject;
   /** The target's record details, checked when a record is read. */

@@ -55,9 +55,9 @@ export async function readConfig(root: string): Promise<LoadedConfig> {
  * local), then each `--set KEY=VALUE` on top, checked by the target's schema. Values are JSON
  * when they parse as JSON (numbers, booleans), text otherwise.
  */
-export function resolveSettings(kind: TargetKind, config: Config, sets: readonly string[] = []): Record<string, unknown> {
+export function resolveSettings(kind: string, config: Config, sets: readonly string[] = []): Record<string, unknown> {
   const entry: CatalogueEntry = catalogueEntry(kind);
-  const base: Record<string, unknown> = { ...(config.targets?.[kind] ?? {}) };
+  const base: Record<string, unknown> = { ...(config.targets?.[entry.kind as TargetKind] ?? {}) };
   if (kind === 'local' && config.port !== undefined && base.port === undefined) base.port = config.port;
   const known = Object.keys(entry.settings.shape);
   for (const set of sets) {
