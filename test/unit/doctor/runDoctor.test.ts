@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CATALOGUE, type CatalogueEntry } from '../../../src/targets/catalogue';
+import { formatCheck, formatReport, runDoctor, type DoctorReport } from '../../../src/targets/doctor';
+import type { ConnectEngine, EngineProbe } from '../../../src/targets/doctor/engineCheck';
+import { checkTarget } from '../../../src/targets/doctor/targetCheck';
+import type { EngineInputs } from '../../../src/targets/image/engine';
+import { dockerUnavailable } from '../../../src/targets/image/engineConnect';
+
+const RENV = JSON.stringify({ R: { Version: '4.3.1', Repositories: [] }, Packages: {} });
+const dirs: string[] = [];
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-doctor-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const noDockerConfig: EngineInputs = { env: {}, platform: 'linux', homedir: '/home/ada', readFile: async () => undefined };
+/** An engine holding `images`; inspecting any other answers 404 as dockerode reports it. */
+function engineWith(images: string[]): ConnectEngine {
+  const probe: EngineProbe = {
+    version: async () => ({ Version: '27.3.1', ApiVersion: '1.47', Os: 'linux', Arch: 'amd64' }),
+    getImage: (name) => ({
+      inspect: async () => {
+        if (images.includes(name)) return { Size: 700_000_000 };
+        throw Object.assign(new Error('no such image'), { statusCode: 404 });
+      },
+    }),
+  };
+  return async () => probe;
+}
+const noEngine: ConnectEngine = async () => {
+  throw dockerUnavailable({ endpoint: 'unix:///var/run/docker.sock', source: 'default', options: {} }, Object.assign(new Error('connect ENOENT'), { code: 'ENOENT' }));
+};
+const withR = { find: () => '/usr/bin/R', version: async () => '4.3.1' };
+const offline = async () => Promise.reject(new TypeError('fetch failed'));
+const seams = (connect: ConnectEngine) => ({ engineInputs: noDockerConfig, connect, r: withR, fetch: offline, registryTimeoutMs: 100 });
+
+const statuses = (r: DoctorReport) => Object.fromEntries(r.checks.map((c) => [c.id, c.status]));
+
+describe('runDoctor', () => {
+  it('all there: ok, and the base image is the one the plan uses (rocker/r-ver:<lockfile R>)', async () => {
+    const dir = folder({ 'renv.lock': RENV, 'score.R': 'score <- function(x) x\n' });
+    const report = await runDoctor({ dir, ...seams(engineWith(['rocker/r-ver:4.3.1'])) });
+    expect(report.ok).toBe(true);
+    expect(statuses(report)).toEqual({ 'docker-context': 'ok', 'docker-engine': 'ok', r: 'ok', project: 'ok', handler: 'ok', 'base-image': 'ok', target: 'ok' });
+    expect(report.checks.find((c) => c.id === 'base-image')!.detail).toMatch(/^rocker\/r-ver:4\.3\.1 is on this machine/);
+  });
+
+  it('rdeploy.json baseImage, then --base-image, choose the image checked', async () => {
+    const dir = folder({ 'renv.lock': RENV, 'score.R': 'score <- function(x) x\n', 'rdeploy.json': '{"baseImage": "team/r:4"}' });
+    const fromConfig = await runDoctor({ dir, ...seams(engineWith([])) });
+    expect(fromConfig.checks.find((c) => c.id === 'base-image')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^team\/r:4 is not on this machine: it will be pulled from Docker Hub .*size unknown/) });
+    expect(fromConfig.ok).toBe(true);
+    const fromFlag = await runDoctor({ dir, baseImage: 'local/r:dev', ...seams(engineWith(['local/r:dev'])) });
+    expect(fromFlag.checks.find((c) => c.id === 'base-image')!.status).toBe('ok');
+  });
+
+  it('no engine: not ok; the base image is skipped rather than guessed', async () => {
+    const dir = folder({ 'renv.lock': RENV, 'score.R': 'score <- function(x) x\n' });
+    const report = await runDoctor({ dir, ...seams(noEngine) });
+    expect(report.ok).toBe(false);
+    expect(statuses(report)).toMatchObject({ 'docker-engine': 'fail', 'base-image': 'skip', project: 'ok' });
+  });
+
+  it('a cloud target of the catalogue not in this version: skipped, and the deploy-time checks with it', async () => {
+    const dir = folder({ 'renv.lock': RENV, 'score.R': 'score <- function(x) x\n' });
+    const cloud = CATALOGUE.find((e) => e.capabilities.credentials && !(e as CatalogueEntry).target)!;
+    const report = await runDoctor({ dir, target: cloud.kind, ...seams(engineWith([])) });
+    expect(report.checks.find((c) => c.id === 'target')).toMatchObject({ status: 'skip', detail: `the ${cloud.label} target is not available in this version` });
+    expect(report.checks.find((c) => c.id === 'base-image')!.status).toBe('skip');
+    expect(report.ok).toBe(true);
+  });
+
+  it('the current folder is no R project: the project is skipped; a folder that does not exist fails', async () => {
+    const cwd = folder({ 'notes.txt': 'hi' });
+    const here = await runDoctor({ cwd, ...seams(engineWith([])) });
+    expect(here.checks.find((c) => c.id === 'project')).toMatchObject({ status: 'skip', fix: expect.stringContaining('rdeploy doctor <dir>') });
+    expect(here.checks.some((c) => c.id === 'handler')).toBe(false);
+    expect(here.ok).toBe(true);
+
+    const missing = await runDoctor({ cwd, dir: 'nowhere', ...seams(engineWith([])) });
+    expect(missing.checks.find((c) => c.id === 'project')).toMatchObject({ status: 'fail', detail: `${path.join(cwd, 'nowhere')} is not a folder` });
+    expect(missing.ok).toBe(false);
+  });
+
+  it('an unknown target kind is a usage error, not a report', async () => {
+    await expect(runDoctor({ target: 'kubernetes', ...seams(engineWith([])) })).rejects.toThrow(/Unknown target "kubernetes"/);
+  });
+});
+
+describe('doctor: the target', () => {
+  it.each(CATALOGUE.map((e) => [e.kind, e as CatalogueEntry] as const))('%s', (_kind, entry) => {
+    const c = checkTarget(entry);
+    if (entry.target && !entry.capabilities.credentials) expect(c).toMatchObject({ status: 'ok', detail: `${entry.label}: no cloud account or credentials needed` });
+    if (!entry.target) expect(c).toMatchObject({ status: 'skip', detail: `the ${entry.label} target is not available in this version` });
+  });
+});
+
+describe('doctor: output lines', () => {
+  it('one line per check: symbol, title, detail, and " — fix" only when not ok', () => {
+    expect(formatCheck({ id: 'a', title: 'Thing', status: 'ok', detail: 'fine', fix: 'ignored' })).toBe('✔ Thing  fine');
+    expect(formatCheck({ id: 'a', title: 'Thing', status: 'warn', detail: 'meh', fix: 'Do this.' })).toBe('! Thing  meh — Do this.');
+    expect(formatCheck({ id: 'a', title: 'Thing', status: 'fail', detail: 'bad', fix: 'Do that.' })).toBe('✖ Thing  bad — Do that.');
+    expect(formatCheck({ id: 'a', title: 'Thing', status: 'skip', detail: 'not checked' })).toBe('- Thing  not checked');
+    const lines = formatReport({ ok: true, checks: [{ id: 'a', title: 'A', status: 'ok', detail: 'x' }, { id: 'b', title: 'Longer', status: 'ok', detail: 'y' }] });
+    expect(lines).toEqual(['✔ A       x', '✔ Longer  y']);
+  });
+});
