@@ -20,18 +20,25 @@ const DEFAULTS: Array<{ why: string; patterns: string[] }> = [
   { why: 'R session state', patterns: ['**/.Rhistory', '**/.RData', '**/.Ruserdata'] },
   { why: 'R Deploy records and local payloads (never part of the model)', patterns: ['.rdeploy'] },
   { why: 'Other tool state', patterns: ['node_modules', '**/__pycache__', '*.Rcheck'] },
-  // Secrets: environment files, tokens and keys that must never end up in an image layer.
+  // Secrets: environment files, tokens and keys that must never end up in an image layer. At any
+  // depth: a copied home folder or a sub-project carries its own .aws/ or .ssh/. A secret whose
+  // name says nothing (gcp-key.json) is found by content instead: loadProject warns about it.
   {
     why: 'Secrets',
     patterns: [
-      '**/.Renviron', '**/.env', '**/.env.*', '**/.httr-oauth', '**/.secrets', '**/.netrc', '**/.npmrc', '**/.pgpass', '**/.my.cnf',
-      '.ssh', '.aws', '.azure', '.docker', '.gnupg', '**/*.pem', '**/*.key', '**/*.p12', '**/*.pfx',
+      '**/.Renviron', '**/.Renviron.*', '**/.env', '**/.env.*', '**/.httr-oauth', '**/.secrets', '**/.netrc', '**/.npmrc', '**/.pypirc',
+      '**/.pgpass', '**/.my.cnf', '**/.git-credentials',
+      '**/.ssh', '**/.aws', '**/.azure', '**/.docker', '**/.gnupg', '**/.kube', '**/kubeconfig', '**/.config/gcloud',
+      '**/*.pem', '**/*.key', '**/*.p12', '**/*.pfx',
       '**/id_rsa*', '**/id_dsa*', '**/id_ecdsa*', '**/id_ed25519*', '**/credentials.json', '**/service-account*.json',
     ],
   },
 ];
 
-/** The patterns, defaults first, then the user's validated `exclude` entries. */
+/**
+ * The patterns, defaults first, then the user's validated `exclude` entries: the last matching
+ * line wins, so a user's `!pattern` deliberately keeps a file the defaults leave out.
+ */
 export function dockerignorePatterns(exclude: readonly string[] = []): string[] {
   const user = exclude.map(checkExclude);
   return [...DEFAULTS.flatMap((d) => d.patterns), ...user];

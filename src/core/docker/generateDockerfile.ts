@@ -1,3 +1,4 @@
+import { AppError } from '../errors';
 import type { RProject } from '../project/model';
 import type { DockerfileSpec, Instruction, RestorePlan } from './instructions';
 import { systemRequirements } from './sysreqs';
@@ -48,6 +49,11 @@ export function generateDockerfile(project: RProject, options: DockerfileOptions
     warnings.push('The project records no R version, so the image uses rocker/r-ver:latest. Record one (renv::snapshot()) for reproducible builds.');
   }
   const handler = checkHandler(project.handler);
+  if (project.missingHandlerFile !== undefined) {
+    // Known before building: an image without its handler would build for minutes, then never serve.
+    const fn = handler.slice(handler.indexOf('.') + 1);
+    throw new AppError('config-invalid', `${project.missingHandlerFile} not found in ${project.root}: create it with a function ${fn}(...), or set "handler" in rdeploy.json.`);
+  }
   for (const p of project.packages) {
     checkPackageName(p.name);
     if (p.version !== undefined) checkPackageVersion(p.name, p.version);

@@ -58,6 +58,13 @@ function key(k: string, pattern: RegExp): string {
   return k;
 }
 
+/**
+ * A LABEL value in double quotes. Inside them Docker's word processing unescapes `\\` and `\"`
+ * and expands `$VAR`, so those three are backslash-escaped; any other character (é, ü, ') is
+ * literal text. Control characters never get here (checkValues refuses them).
+ */
+export const labelValue = (v: string): string => `"${v.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
+
 /** JSON exec form: Docker parses it as JSON, so a JSON string is always one safe argument. */
 const exec = (argv: string[]): string => `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
 
@@ -90,7 +97,7 @@ function renderOne(i: Instruction): string {
       return `HEALTHCHECK ${opts} \\\n    CMD ${exec(i.argv)}`;
     }
     case 'label':
-      return `LABEL ${i.labels.map(([k, v]) => `${key(k, LABEL_KEY)}="${v}"`).join(' \\\n      ')}`;
+      return `LABEL ${i.labels.map(([k, v]) => `${key(k, LABEL_KEY)}=${labelValue(v)}`).join(' \\\n      ')}`;
     case 'cmd':
       return `CMD ${exec(i.argv)}`;
   }
@@ -130,7 +137,9 @@ function checkValues(i: Instruction): void {
       break;
     case 'label':
       i.labels.forEach(([k, v]) => values.push(k, v));
-      if (i.labels.some(([, v]) => /["$`\\]/.test(v))) throw new AppError('internal', 'Unsafe LABEL value in a generated Dockerfile.');
+      // Quoting (labelValue) makes any text safe except what breaks the line.
+      // eslint-disable-next-line no-control-regex
+      if (i.labels.some(([, v]) => /[\u0000-\u001f\u007f\u2028\u2029]/.test(v))) throw new AppError('internal', 'Unsafe LABEL value in a generated Dockerfile.');
       break;
     case 'workdir':
       values.push(i.path);

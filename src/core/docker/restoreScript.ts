@@ -12,6 +12,9 @@ export const PATHS = {
   app: '/app',
 } as const;
 
+/** Starts the restore script's diagnosis lines (see LOCKFILE_BODY); the image pipeline reads them. */
+export const RESTORE_FAILED_MARKER = 'rdeploy-restore-failed';
+
 export const DEFAULT_REPOSITORY = { name: 'CRAN', url: 'https://cloud.r-project.org' };
 
 
@@ -51,13 +54,34 @@ const LOCKFILE_BODY = `
   loadNamespace("renv", lib.loc = renv_lib)
   # renv itself is a build tool here, never needed to serve: skipping its record avoids
   # fetching an old renv from CRAN's archive just to leave it unused in the image.
-  renv::restore(
+  restored <- tryCatch(renv::restore(
     project = "${PATHS.root}",
     lockfile = "${PATHS.lockfile}",
     library = library,
     exclude = "renv",
     prompt = FALSE
-  )
+  ), error = function(e) e)
+  if (inherits(restored, "error")) {
+    # renv says "failed to download" but not from where or why. One line per package it names,
+    # for R Deploy's error message: ${RESTORE_FAILED_MARKER}<TAB>package<TAB>version<TAB>repository
+    # <TAB>HTTP status of the current tarball<TAB>of the archived one<TAB>version the repository serves.
+    lock <- renv::lockfile_read("${PATHS.lockfile}")
+    named <- gsub("'", "", regmatches(conditionMessage(restored), gregexpr("'[^']+'", conditionMessage(restored)))[[1]])
+    # renv reads the lockfile's [{Name, URL}] into a named list of URLs.
+    urls <- unlist(lock$R$Repositories)
+    status <- function(url) tryCatch(attr(curlGetHeaders(url), "status"), error = function(e) NA)
+    for (pkg in intersect(named, names(lock$Packages))) {
+      rec <- lock$Packages[[pkg]]
+      repo <- if (!is.null(rec$Repository) && rec$Repository %in% names(urls)) urls[[rec$Repository]] else if (length(urls)) urls[[1]] else repos[[1]]
+      repo <- sub("/+$", "", repo)
+      served <- tryCatch(utils::available.packages(repos = repo)[pkg, "Version"], error = function(e) NA)
+      cat(paste("${RESTORE_FAILED_MARKER}", pkg, rec$Version, repo,
+        status(sprintf("%s/src/contrib/%s_%s.tar.gz", repo, pkg, rec$Version)),
+        status(sprintf("%s/src/contrib/Archive/%s/%s_%s.tar.gz", repo, pkg, pkg, rec$Version)),
+        served, sep = "\\t"), "\\n", sep = "")
+    }
+    stop(restored)
+  }
 })
 `;
 

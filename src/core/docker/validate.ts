@@ -31,17 +31,23 @@ export const APT_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
 export const REPOSITORY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** A repository URL becomes an R string in a generated script: no quotes, spaces or escapes. */
 export const REPOSITORY_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%/+:@-]*)?$/;
-/** Label values are double-quoted in the Dockerfile; Docker would expand `$` and unescape `\`. */
-export const LABEL_VALUE = /^[A-Za-z0-9 ._,:;/@+=()[\]-]{0,200}$/;
+/**
+ * Label values may hold any text (a folder called "modèle-prix" or "bob's model" names the
+ * project): renderDockerfile quotes and escapes them. Only what cannot be one line of a
+ * Dockerfile is refused: line breaks and other control characters.
+ */
+// eslint-disable-next-line no-control-regex
+export const LABEL_VALUE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]{0,500}$/u;
 /** ENV values are written unquoted: no spaces either. */
 export const ENV_VALUE = /^[A-Za-z0-9._,:/@+=-]{0,200}$/;
 /** An absolute path inside the image. */
 export const IMAGE_PATH = /^\/(?:[A-Za-z0-9._-]+\/?)*$/;
 /**
- * A .dockerignore pattern: printable characters only (no newline, no control characters), and not
- * a `!` re-inclusion, which could bring back a secret file the defaults leave out.
+ * A .dockerignore pattern: one line of printable characters (no newline, no control characters),
+ * not a comment. A `!pattern` re-includes what the defaults leave out: that is the user's
+ * explicit decision to ship a file (it also silences the credential warning for it).
  */
-export const EXCLUDE_PATTERN = /^[^!\s#][^\n\r\t\f\v\0]*$/;
+export const EXCLUDE_PATTERN = /^!?[^!\s#][^\n\r\t\f\v\0]*$/;
 
 export { HANDLER };
 
@@ -71,7 +77,7 @@ export const checkHandler = (v: string): string =>
   check(v, HANDLER, 'Handler', 'of the form file.function, like score.score', 'Fix "handler" in rdeploy.json.');
 
 export const checkLabel = (key: string, v: string): string =>
-  check(v, LABEL_VALUE, `Label ${key}`, 'plain text (letters, digits, spaces and . _ , : ; / @ + = ( ) [ ] -, at most 200)');
+  check(v, LABEL_VALUE, `Label ${key}`, 'one line of text without control characters (at most 500 characters)', 'Rename the project folder.');
 
 export const checkEnv = (key: string, v: string): string =>
   check(v, ENV_VALUE, `Environment variable ${key}`, 'a plain value (letters, digits and . _ , : / @ + = -, at most 200)');
@@ -89,6 +95,6 @@ export const checkExclude = (v: string): string =>
     v,
     EXCLUDE_PATTERN,
     'Exclude pattern',
-    'a single-line file pattern (no newline, not starting with "!" or "#")',
-    'Fix "exclude" in rdeploy.json: each entry is one pattern that leaves files out of the image.',
+    'a single-line file pattern (no newline, not starting with "#" or "!!")',
+    'Fix "exclude" in rdeploy.json: each entry is one pattern that leaves files out of the image (or "!pattern" to keep them).',
   );

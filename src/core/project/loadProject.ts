@@ -1,7 +1,10 @@
+import type { Dirent } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { HANDLER, readCommonConfig } from '../config';
 import { AppError } from '../errors';
+import { credentialWarning, findCredentialFiles } from './credentials';
+import { lockfileWarnings } from './lockWarnings';
 import { DEFAULT_HANDLER, type Lockfile, type RProject } from './model';
 import { parseDescription } from './description';
 import { parsePackratLock } from './packratLock';
@@ -20,27 +23,37 @@ export interface LoadProjectOptions {
  */
 export async function loadProject(root: string, options: LoadProjectOptions = {}): Promise<RProject> {
   const dir = path.resolve(root);
-  const handler = options.handler ?? (await readCommonConfig(dir)).handler ?? DEFAULT_HANDLER;
+  const config = await readCommonConfig(dir);
+  const handler = options.handler ?? config.handler ?? DEFAULT_HANDLER;
   if (!HANDLER.test(handler)) {
     throw new AppError('usage', `Handler ${JSON.stringify(handler)} is not like "score.score": the R file (without .R) and the function name.`);
   }
   const { file: handlerFile, fn } = splitHandler(handler);
   const entries = await listDir(dir);
-  const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
 
-  const handlerText = await readText(path.join(dir, handlerFile));
-  const lock = await readLockfile(dir, names, handlerFile, handlerText !== undefined);
-  const warnings = [...lock.warnings];
+  // The runtime also accepts score.r (runtime/handler.R), so a lower-case extension is no error.
+  const handlerText = (await readText(path.join(dir, handlerFile))) ?? (await readText(path.join(dir, handlerFile.replace(/\.R$/, '.r'))));
+  const lock = await readLockfile(dir, entries, handlerFile, handlerText !== undefined);
+  const warnings = [...lock.warnings, ...lockfileWarnings(lock)];
   if (handlerText === undefined) {
+    // Kept as a warning too: `rdeploy inspect` and the extension's log show it; a plan refuses
+    // the project (generateDockerfile), before any image is built.
     warnings.push(`The handler file ${handlerFile} does not exist in ${dir}: create it with a function ${fn}(...) that returns the prediction, or set "handler" in rdeploy.json.`);
   } else if (!definesFunction(handlerText, fn)) {
     warnings.push(`${handlerFile} does not appear to define the function ${fn}: the handler ${handler} expects \`${fn} <- function(...)\` in that file.`);
   }
-  return { ...lock, warnings, root: dir, handler };
+  const credentials = credentialWarning(await findCredentialFiles(dir, config.exclude));
+  if (credentials) warnings.push(credentials);
+  return { ...lock, warnings, root: dir, handler, ...(handlerText === undefined ? { missingHandlerFile: handlerFile } : {}) };
 }
 
-async function readLockfile(dir: string, names: Set<string>, handlerFile: string, hasHandler: boolean): Promise<Lockfile> {
+async function readLockfile(dir: string, entries: Dirent[], handlerFile: string, hasHandler: boolean): Promise<Lockfile> {
+  const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
   const renv = path.join(dir, 'renv.lock');
+  // Skipping it would silently deploy without the user's pinned versions.
+  if (entries.some((e) => e.name === 'renv.lock' && e.isDirectory())) {
+    throw new AppError('lockfile-invalid', `${renv} is a folder, not a file: replace it with the lockfile renv::snapshot() writes.`);
+  }
   const packrat = path.join(dir, 'packrat', 'packrat.lock');
   const description = path.join(dir, 'DESCRIPTION');
   if (names.has('renv.lock')) return parseRenvLock(await mustRead(renv), renv);

@@ -63,6 +63,11 @@ export interface RProject extends Lockfile {
   root: string;
   /** `file.function`, default `score.score`. */
   handler: string;
+  /**
+   * Set when the handler's file is not in the project: loading still works (inspect, the
+   * wizard), but a plan refuses it, since the image could never serve.
+   */
+  missingHandlerFile?: string;
 }
 
 export const DEFAULT_HANDLER = 'score.score';

@@ -1,10 +1,16 @@
 import { Readable } from 'node:stream';
 import { AppError, cancelledError } from '../../core/errors';
 import type { Progress } from '../../core/deployment';
+import { logHint, stripAnsi, writeLogFile } from '../../core/logFile';
+import { TAG_DEPLOYMENT } from '../../core/owner';
 import { listBuildContext } from './buildContext';
+import { explainBuildFailure } from './buildFailure';
 import { DOCKERFILE_PATH, type BuildInputs } from './buildInputs';
+import { BuildActivity, describeStep, formatElapsed } from './buildProgress';
 import type { DockerClient } from './dockerClient';
 import { tarStream } from './tar';
+
+export { describeStep } from './buildProgress';
 
 export interface BuildRequest {
   root: string;
@@ -15,6 +21,8 @@ export interface BuildRequest {
   progress?: Progress;
   /** Build every step afresh (benchmarks measure a first build with it). */
   noCache?: boolean;
+  /** How often a long step says it is still running (default 30 s; tests use less). */
+  heartbeatMs?: number;
 }
 
 /** One JSON message of the engine's build stream. */
@@ -28,12 +36,15 @@ interface BuildMessage {
 
 /** Lines of the build output that say nothing to a user reading an error. */
 const NOISE = /^( ---> |Removing intermediate container|Successfully (built|tagged)|Sending build context)/;
+/** The whole log goes to a file on failure; past this many lines the oldest go (a runaway compiler). */
+const MAX_LOG_LINES = 50_000;
 
 /**
  * Builds the image with the classic builder (what dockerode speaks): the context is our own tar
- * stream, output lines go to `progress`, an `errorDetail` in the stream becomes `build-failed`
- * with the last meaningful lines, and aborting the signal drops the connection, which makes the
- * engine cancel the build. Returns the image id.
+ * stream, output lines go to `progress` (ANSI codes stripped), a human step name and a heartbeat
+ * go to its `message`. An `errorDetail` in the stream becomes `build-failed` with one sentence
+ * about the cause and the path of the full build log. Aborting the signal drops the connection,
+ * which makes the engine cancel the build. Returns the image id.
  */
 export async function buildImage(docker: DockerClient, req: BuildRequest): Promise<string> {
   const { progress, signal } = req;
@@ -44,9 +55,19 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
   const aborter = new AbortController();
   const onAbort = () => aborter.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
+  const log: string[] = [];
   const recent: string[] = [];
+  const activity = new BuildActivity();
+  let step: { message: string; started: number } | undefined;
   let imageId: string | undefined;
   let failure: string | undefined;
+  // Without a TTY nothing redraws a spinner: say at least every heartbeat what is going on.
+  const heartbeat = setInterval(() => {
+    if (!step) return;
+    const doing = activity.describe();
+    progress?.report({ message: `${step.message} (${formatElapsed(Date.now() - step.started)}${doing ? `, ${doing}` : ''})` });
+  }, req.heartbeatMs ?? 30_000);
+  heartbeat.unref();
   try {
     const response = await docker.buildImage(Readable.from(tarStream(listing.entries)), {
       t: req.tag,
@@ -67,15 +88,24 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
         return; // not a message: ignore rather than fail a build that may well succeed
       }
       if (msg.aux?.ID) imageId = msg.aux.ID;
-      if (msg.error || msg.errorDetail) failure = msg.errorDetail?.message ?? msg.error;
+      if (msg.error || msg.errorDetail) failure = stripAnsi(msg.errorDetail?.message ?? msg.error ?? '');
       const text = msg.stream ?? msg.status;
       if (!text) return;
-      for (const raw of text.split('\n')) {
-        const line = raw.replace(/\r$/, '').trimEnd();
+      for (const raw of stripAnsi(text).split('\n')) {
+        // A progress bar redraws with "\r": the last drawing is the line.
+        const line = raw.split('\r').filter((s) => s.trim()).pop()?.trimEnd() ?? '';
         if (!line) continue;
+        log.push(line);
+        if (log.length > MAX_LOG_LINES) log.shift();
         progress?.report({ line });
-        const step = describeStep(line);
-        if (step) progress?.report({ message: step });
+        const described = describeStep(line);
+        if (described) {
+          step = { message: described, started: Date.now() };
+          activity.reset();
+          progress?.report({ message: described });
+          continue;
+        }
+        activity.see(line.trim());
         if (!NOISE.test(line)) {
           recent.push(line);
           if (recent.length > 15) recent.shift();
@@ -94,15 +124,13 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
     if (pending.trim()) handle(pending.trim());
   } catch (e) {
     if (signal?.aborted) throw cancelledError();
-    throw new AppError('build-failed', `Docker could not build the image ${req.tag}: ${(e as Error).message}.`, { cause: e });
+    throw new AppError('build-failed', `Docker could not build the image ${req.tag}: ${oneLine((e as Error).message)}.`, { cause: e });
   } finally {
+    clearInterval(heartbeat);
     signal?.removeEventListener('abort', onAbort);
   }
   if (signal?.aborted) throw cancelledError();
-  if (failure !== undefined) {
-    const tail = recent.filter((l) => l !== failure).slice(-10);
-    throw new AppError('build-failed', `The image build failed: ${failure.trim()}${tail.length ? `\nLast build output:\n${tail.join('\n')}` : ''}`);
-  }
+  if (failure !== undefined) throw await buildFailed(req, failure, log, recent, step?.message);
   if (!imageId) {
     const info = await docker.getImage(req.tag).inspect().catch((e: unknown) => {
       throw new AppError('build-failed', `The build of ${req.tag} ended without producing an image.`, { cause: e });
@@ -113,21 +141,21 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
 }
 
 /**
- * "Step 8/20 : RUN Rscript /opt/rdeploy/restore.R" → "Building image (8/20): restoring your R
- * packages". A person wants to know which of the slow steps is running, not the instruction.
+ * One sentence: the cause when the output shows one (a package that could not be downloaded or
+ * compiled), else the step that failed and its last error line; always the full log's path.
  */
-export function describeStep(line: string): string | undefined {
-  const m = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
-  if (!m) return undefined;
-  const instruction = m[3]!;
-  const what = /install\.R/.test(instruction)
-    ? 'installing the R Deploy runtime (first build only)'
-    : /restore\.R/.test(instruction) && /^RUN/.test(instruction)
-      ? 'restoring your R packages'
-      : /apt-get/.test(instruction)
-        ? 'installing system libraries'
-        : /^COPY .*"\.",/.test(instruction)
-          ? 'copying your code'
-          : instruction.split(' ')[0]!.toLowerCase();
-  return `Building image (${m[1]}/${m[2]}): ${what}`;
+async function buildFailed(req: BuildRequest, failure: string, log: string[], recent: string[], step: string | undefined): Promise<AppError> {
+  const name = req.labels[TAG_DEPLOYMENT] ?? req.tag.replace(/^.*\//, '').replace(/:.*$/, '');
+  const file = await writeLogFile(req.root, 'build', name, `${log.join('\n')}\n\n${failure}\n`);
+  const hint = logHint(file, 'Full build log');
+  const cause = explainBuildFailure(log);
+  if (cause) return new AppError('build-failed', `The image could not be built: ${oneLine(cause)}.${hint}`, { cause: new Error(failure) });
+  const where = step ? ` while ${step.replace(/^Building image \((\d+\/\d+)\): (.*)$/, '$2 (step $1)')}` : '';
+  const lastError = [...recent].reverse().find((l) => /error|failed|cannot|unable|not found|^E: /i.test(l) && !/^\s*\d+: /.test(l) && !/Execution halted|Traceback/.test(l));
+  const detail = lastError && !failure.includes(lastError.trim()) ? `${lastError.trim()} (${failure.trim()})` : failure.trim();
+  return new AppError('build-failed', `The image build failed${where}: ${oneLine(detail)}.${hint}`, { cause: new Error(failure) });
+}
+
+function oneLine(text: string): string {
+  return stripAnsi(text).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
 }

@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { AppError, cancelledError } from '../../core/errors';
 import type { Progress } from '../../core/deployment';
+import { logHint, stripAnsi, writeLogFile } from '../../core/logFile';
+import { TAG_PROJECT } from '../../core/owner';
 import { lastLogLines } from './container';
 import type { DockerClient } from '../image/dockerClient';
 
@@ -16,8 +18,10 @@ export interface WaitOptions {
 
 /**
  * Polls `GET /ping` until the model answers 200. Bounded, and it watches the container: if the
- * R process dies (a missing package, a bad top-level line in the handler) the user gets its
- * last output at once rather than a timeout.
+ * R process dies (a missing package, a bad top-level line in the handler) the user gets one
+ * sentence at once rather than a timeout: R's own error when the runtime reports one, and the
+ * path of a log file with the container's whole output (the R side's lines say why, but 6 to 30
+ * of them in an error message bury the sentence that matters).
  */
 export async function waitReady(docker: DockerClient, opts: WaitOptions): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
@@ -27,27 +31,48 @@ export async function waitReady(docker: DockerClient, opts: WaitOptions): Promis
     if (ping.status === 200) return;
     if (ping.loadError) {
       // The runtime serves, but the handler failed to load: waiting will not fix it.
-      const lines = await lastLogLines(docker, opts.containerId);
-      throw new AppError('deploy-failed', `The handler of "${opts.name}" could not be loaded: ${ping.loadError}` + logTail(lines));
+      throw await startFailed(docker, opts, `The model "${opts.name}" failed to load: ${oneLine(ping.loadError)}`);
     }
     const info = await docker.getContainer(opts.containerId).inspect();
     if (!info.State.Running) {
-      const lines = await lastLogLines(docker, opts.containerId);
-      throw new AppError(
-        'deploy-failed',
-        `The model server of "${opts.name}" stopped (exit code ${info.State.ExitCode}) before it was ready.` + logTail(lines),
-      );
+      const lines = await lastLogLines(docker, opts.containerId, 200);
+      const why = rError(lines);
+      const head = why
+        ? `The model "${opts.name}" failed to load: ${why}`
+        : `The model server of "${opts.name}" stopped (exit code ${info.State.ExitCode}) before it was ready`;
+      throw await startFailed(docker, opts, head, info.Config?.Labels);
     }
     if (Date.now() > deadline) {
-      const lines = await lastLogLines(docker, opts.containerId);
-      throw new AppError('deploy-failed', `The model server of "${opts.name}" did not answer GET /ping within ${Math.round(opts.timeoutMs / 1000)} s.` + logTail(lines));
+      throw await startFailed(docker, opts, `The model server of "${opts.name}" did not answer GET /ping within ${Math.round(opts.timeoutMs / 1000)} s`);
     }
     await sleep(opts.pollMs, opts.signal);
   }
 }
 
-function logTail(lines: string[]): string {
-  return lines.length ? `\nLast output of the container:\n${lines.join('\n')}` : ' It printed nothing.';
+/** The sentence, then where the container's full output is (or that it printed nothing). */
+async function startFailed(docker: DockerClient, opts: WaitOptions, sentence: string, labels?: Record<string, string> | null): Promise<AppError> {
+  const lines = await lastLogLines(docker, opts.containerId, 10_000);
+  let file: string | undefined;
+  if (lines.length) {
+    const root = (labels ?? (await docker.getContainer(opts.containerId).inspect().then((i) => i.Config?.Labels).catch(() => undefined)))?.[TAG_PROJECT];
+    if (root) file = await writeLogFile(root, 'start', opts.name, `${lines.join('\n')}\n`);
+  }
+  const tail = lines.length ? (file ? `.${logHint(file, 'Container output')}` : `. Last output: ${oneLine(lines[lines.length - 1]!)}`) : '. It printed nothing.';
+  return new AppError('deploy-failed', `${sentence}${tail}`);
+}
+
+/** R's "Error in readRDS(...) : cannot open the connection" (or "Error: ..."), with the line after it when R wrapped the message. */
+function rError(lines: string[]): string | undefined {
+  let i = lines.length - 1;
+  while (i >= 0 && !/^Error( in .*?)?\s*:/.test(lines[i]!)) i--;
+  if (i < 0) return undefined;
+  const first = lines[i]!.replace(/^Error( in .*?)?\s*:\s*/, '');
+  const next = first === '' || /^\s/.test(lines[i + 1] ?? '') ? (lines[i + 1] ?? '') : '';
+  return oneLine(`${first} ${next}`);
+}
+
+function oneLine(text: string): string {
+  return stripAnsi(text).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
 }
 
 export async function pingOnce(port: number, timeoutMs = 2000): Promise<boolean> {

@@ -70,18 +70,21 @@ describe('hostile values are refused with one clear sentence', () => {
     );
   });
 
-  it('exclude pattern with a newline, or re-including a secret', () => {
+  it('exclude pattern with a newline is refused; a "!" re-inclusion is the user\'s explicit choice', () => {
     expect(unsafe(() => generateDockerignore(renvProject(), ['data\n!.Renviron']))).toBe(
-      'Exclude pattern "data\\n!.Renviron" is not a single-line file pattern (no newline, not starting with "!" or "#"). Fix "exclude" in rdeploy.json: each entry is one pattern that leaves files out of the image.',
+      'Exclude pattern "data\\n!.Renviron" is not a single-line file pattern (no newline, not starting with "#" or "!!"). Fix "exclude" in rdeploy.json: each entry is one pattern that leaves files out of the image (or "!pattern" to keep them).',
     );
-    expect(unsafe(() => generateDockerignore(renvProject(), ['!.env']))).toMatch(/^Exclude pattern "!.env" is not/);
+    expect(unsafe(() => generateDockerignore(renvProject(), ['!!.env']))).toMatch(/^Exclude pattern "!!.env" is not/);
+    expect(generateDockerignore(renvProject(), ['!.env']).trimEnd().split('\n').pop()).toBe('!.env');
   });
 
-  it('label injection through the project name', () => {
+  it('label values: any text is quoted and escaped, line breaks and control characters are refused', () => {
     expect(unsafe(() => generateDockerfile(renvProject(), { name: 'x" \\\nLABEL evil="1' }))).toBe(
-      'Label org.opencontainers.image.title "x\\" \\\\\\nLABEL evil=\\"1" is not plain text (letters, digits, spaces and . _ , : ; / @ + = ( ) [ ] -, at most 200).',
+      'Label org.opencontainers.image.title "x\\" \\\\\\nLABEL evil=\\"1" is not one line of text without control characters (at most 500 characters). Rename the project folder.',
     );
-    expect(unsafe(() => generateDockerfile(renvProject(), { name: 'model $(id)' }))).toMatch(/^Label org.opencontainers.image.title "model \$\(id\)" is not plain text/);
+    expect(unsafe(() => generateDockerfile(renvProject(), { name: 'tab\there' }))).toMatch(/^Label org.opencontainers.image.title "tab\\there" is not one line/);
+    const text = renderDockerfile(generateDockerfile(renvProject(), { name: 'model $(id) "q" \\ modèle' }));
+    expect(text).toContain('org.opencontainers.image.title="model \\$(id) \\"q\\" \\\\ modèle"');
   });
 
   it('apt package name injection', () => {
