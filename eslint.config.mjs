@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { readdirSync } from 'node:fs';
 
 /** Folders of src/targets that are the platform, not a target. */
-const PLATFORM = ['lifecycle', 'image'];
+const PLATFORM = ['lifecycle', 'image', 'doctor'];
 
 // Cloud SDKs and dockerode are loaded lazily (`await import(...)`) so activation stays fast;
 // type-only imports are fine because they vanish at build time.

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
 import { TARGET_KINDS } from '../../targets/catalogue';
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- doctor/ is platform (it lists no target), but eslint.config.mjs's PLATFORM list does not name it yet
 import { formatReport, runDoctor } from '../../targets/doctor';
 import { print, printJson } from '../output';
 import { EXIT, runCommand } from '../run';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ownerTags, type Owner } from '../../core/owner';
 import type { RProject } from '../../core/project/model';
 import type { BuildInputs, BuildInputsFactory } from '../image/buildInputs';
+import { withOwnerLabels } from '../image/ownerLabels';
 import type { Plan, PlanOptions } from '../Target';
 import type { LocalPlanDetails } from './details';
 import { withDefaults, type EffectiveLocalSettings, type LocalSettings } from './settings';
@@ -18,7 +19,9 @@ export function defaultBaseImage(project: RProject): string {
 export function planLocal(project: RProject, options: PlanOptions, buildInputs: BuildInputsFactory): Plan<LocalPlanDetails> {
   const settings = withDefaults(options.settings as LocalSettings);
   const baseImage = options.baseImage ?? defaultBaseImage(project);
-  const build = buildInputs(project, { baseImage, mode: 'http', ...(options.exclude ? { exclude: options.exclude } : {}) });
+  const owner: Owner = { root: project.root, name: options.name };
+  const generated = buildInputs(project, { baseImage, mode: 'http', ...(options.exclude ? { exclude: options.exclude } : {}) });
+  const build = { ...generated, dockerfile: withOwnerLabels(generated.dockerfile, owner) };
   const port = settings.port;
   const details: LocalPlanDetails = {
     imageTag: `${imageRepository(options.name)}:${inputsHash(build)}`,
@@ -28,7 +31,6 @@ export function planLocal(project: RProject, options: PlanOptions, buildInputs: 
     settings,
     build,
   };
-  const owner: Owner = { root: project.root, name: options.name };
   return {
     target: 'local',
     name: options.name,
@@ -44,7 +46,7 @@ export function planLocal(project: RProject, options: PlanOptions, buildInputs: 
       },
     ],
     requests: [
-      { service: 'docker', operation: 'ImageBuild', target: details.imageTag, body: imageBuildRequest(details, owner) },
+      { service: 'docker', operation: 'ImageBuild', target: details.imageTag, body: imageBuildRequest(details) },
       { service: 'docker', operation: 'ContainerCreate', target: details.container, body: containerCreateRequest(details.imageTag, port, owner, settings) },
     ],
     settings: { ...settings },
@@ -52,9 +54,12 @@ export function planLocal(project: RProject, options: PlanOptions, buildInputs: 
   };
 }
 
-/** The engine's build parameters (the context is the project folder plus the generated files). */
-export function imageBuildRequest(details: LocalPlanDetails, owner: Owner) {
-  return { t: details.imageTag, dockerfile: '.rdeploy-build/Dockerfile', labels: ownerTags(owner), networkmode: 'host', rm: true, forcerm: true };
+/**
+ * The engine's build parameters (the context is the project folder plus the generated files). The
+ * owner's labels are the Dockerfile's last instruction (see ownerLabels.ts), not build labels.
+ */
+export function imageBuildRequest(details: LocalPlanDetails) {
+  return { t: details.imageTag, dockerfile: '.rdeploy-build/Dockerfile', networkmode: 'host', rm: true, forcerm: true };
 }
 
 /**

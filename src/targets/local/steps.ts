@@ -1,5 +1,4 @@
 import { AppError } from '../../core/errors';
-import { ownerTags } from '../../core/owner';
 import type { DeploymentRecord } from '../../core/records/record';
 import { buildImage } from '../image/buildImage';
 import type { DeployStep, Plan, StepState, TargetContext } from '../Target';
@@ -30,7 +29,7 @@ export function localSteps(plan: Plan<LocalPlanDetails>, ready: ReadyOptions): D
       creates: { kind: 'image', id: d.imageTag, replaces: 'after' },
       run: async ({ ctx, owner }) => {
         const docker = await ctx.connections.docker();
-        const id = await buildImage(docker, { root: owner.root, inputs: d.build, tag: d.imageTag, labels: ownerTags(owner), signal: ctx.signal, progress: ctx.progress });
+        const id = await buildImage(docker, { root: owner.root, inputs: d.build, tag: d.imageTag, labels: {}, signal: ctx.signal, progress: ctx.progress });
         return { id, details: { image: d.imageTag, imageId: id, container: d.container, baseImage: d.baseImage, mode: plan.runtimeMode } };
       },
     },
