@@ -13,4 +13,5 @@ export const COMMAND_IDS = [
   'rdeploy.refresh',
   'rdeploy.savePayload',
   'rdeploy.copyText',
+  'rdeploy.checkSetup',
 ] as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommonConfigSchema, CONFIG_FILE, readConfigJson } from '../core/config';
 import { AppError } from '../core/errors';
+import { portNumber } from '../core/schemas';
 import { doc } from '../core/schemaDoc';
 import { CATALOGUE, catalogueEntry, TARGET_KINDS, type CatalogueEntry, type TargetKind } from './catalogue';
 
@@ -19,11 +20,7 @@ export const ConfigSchema = CommonConfigSchema.extend({
     .strict()
     .optional()
     .meta(doc('Target settings', 'Settings of each target, e.g. `{"local": {"port": 8080}}`. Any of them can also be given with `--set KEY=VALUE`.')),
-  port: z
-    .number()
-    .int()
-    .min(0)
-    .max(65535)
+  port: portNumber()
     .optional()
     .meta({ ...doc('Port (deprecated)', 'Deprecated: use `targets.local.port`.'), deprecated: true }),
 })

@@ -82,4 +82,12 @@ describe('deployments held or left by other processes', () => {
     await vscode.commands.executeCommand('rdeploy.refresh');
     await eventually(async () => (await rowOf(name)) === undefined, 10_000, `${name} to leave the tree`);
   });
+
+  it('checks what a deploy needs, as `rdeploy doctor` does: the engine answers, the handler is there', async () => {
+    const report = (await vscode.commands.executeCommand('rdeploy.checkSetup', { automation: true, root })) as { ok: boolean; checks: { id: string; status: string }[] };
+    const status = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+    assert.equal(status['docker-engine'], 'ok');
+    assert.equal(status.handler, 'ok');
+    assert.equal(status.target, 'ok');
+  });
 });

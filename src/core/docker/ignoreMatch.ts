@@ -1,10 +1,9 @@
 /**
  * `.dockerignore` matching with Docker's own rules (moby/patternmatcher): Go `filepath.Match`
  * globs plus `**`, a pattern that matches a folder excludes what is inside it, `!` re-includes,
- * and the last matching line wins. The same algorithm as src/targets/image/dockerignore.ts (which
- * filters the build context): core needs it too, to tell which files would enter the image when a
- * project is loaded, and core imports nothing above it. test/unit/docker/ignoreMatch.test.ts checks
- * that both agree.
+ * and the last matching line wins. The image pipeline filters the build context with it (the
+ * generated .dockerignore is never written into the user's project), and project loading uses it
+ * to tell which files would enter the image.
  */
 interface Rule {
   regex: RegExp;

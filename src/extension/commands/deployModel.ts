@@ -16,6 +16,7 @@ import { requireTrust } from '../trust';
 import { MultiStepInput, type Step } from '../ui/MultiStepInput';
 import { withCancellableProgress } from '../ui/progress';
 import { confirmPlanStep } from './deployPlanStep';
+import { doctorFor, logReport } from './checkSetup';
 import { withOperationLock } from './operationLocks';
 
 interface DeployChoices {
@@ -98,6 +99,10 @@ export async function runDeploy(ctx: RDeployContext, plan: Plan, quiet: boolean)
       return await withCancellableProgress(vscode.l10n.t('Deploying {0} to {1}', plan.name, targetLabel(plan.target)), ctx.log, (signal, progress) =>
         ctx.deployments.deploy(plan, { signal, progress }),
       );
+    } catch (e) {
+      // A deploy that could not even start: say everything that is missing, not just the first thing.
+      if (e instanceof AppError && e.code === 'docker-unavailable') logReport(ctx, await doctorFor(root, plan.target).catch(() => ({ ok: true, checks: [] })));
+      throw e;
     } finally {
       // Success or failure, the record on disk changed: show it now rather than after the watcher.
       ctx.model.reloadRecords(root);

@@ -1,4 +1,5 @@
 import type { CommandHandler } from '../registry';
+import { checkSetup } from './checkSetup';
 import { copyText } from './copyText';
 import { deployModel } from './deployModel';
 import { destroyDeployment } from './destroyDeployment';
@@ -28,4 +29,5 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'rdeploy.refresh': refresh,
   'rdeploy.savePayload': savePayloadCommand,
   'rdeploy.copyText': copyText,
+  'rdeploy.checkSetup': checkSetup,
 };

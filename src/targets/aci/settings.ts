@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { azureResourceGroup, azureSubscriptionId } from '../../clouds/azure/settings';
 import { doc } from '../../core/schemaDoc';
 
 /**
@@ -7,12 +8,8 @@ import { doc } from '../../core/schemaDoc';
  */
 export const AciSettingsSchema = z
   .object({
-    subscriptionId: z.uuid().optional().meta(doc('Subscription', 'The Azure subscription id.')),
-    resourceGroup: z
-      .string()
-      .regex(/^[-\w._()]{1,89}[-\w_()]$/, 'an Azure resource group name')
-      .optional()
-      .meta(doc('Resource group', 'The resource group the Logic App and container groups go in.')),
+    subscriptionId: azureSubscriptionId,
+    resourceGroup: azureResourceGroup('The resource group the Logic App and container groups go in.'),
     location: z.string().regex(/^[a-z0-9]+$/, 'an Azure region such as "westeurope"').optional().meta(doc('Location', 'Azure region, e.g. `westeurope`.')),
   })
   .strict()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { azureResourceGroup, azureSubscriptionId } from '../../clouds/azure/settings';
 import { doc } from '../../core/schemaDoc';
 
 /**
@@ -7,12 +8,8 @@ import { doc } from '../../core/schemaDoc';
  */
 export const BatchSettingsSchema = z
   .object({
-    subscriptionId: z.uuid().optional().meta(doc('Subscription', 'The Azure subscription id.')),
-    resourceGroup: z
-      .string()
-      .regex(/^[-\w._()]{1,89}[-\w_()]$/, 'an Azure resource group name')
-      .optional()
-      .meta(doc('Resource group', 'The resource group of the Batch account.')),
+    subscriptionId: azureSubscriptionId,
+    resourceGroup: azureResourceGroup('The resource group of the Batch account.'),
     account: z.string().regex(/^[a-z0-9]{3,24}$/, 'a Batch account name: 3-24 lower-case letters and digits').optional().meta(doc('Batch account', 'The Azure Batch account name.')),
   })
   .strict()

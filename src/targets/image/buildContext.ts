@@ -2,7 +2,7 @@ import { lstat, readdir, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError } from '../../core/errors';
 import { BUILD_DIR, DOCKERFILE_PATH, type BuildInputs } from './buildInputs';
-import { parseDockerignore } from './dockerignore';
+import { parseDockerignore } from '../../core/docker/ignoreMatch';
 import type { TarEntry } from './tar';
 
 /** Folders of ours that never go into an image: records, and any stale generated folder. */

@@ -150,8 +150,11 @@ async function buildFailed(req: BuildRequest, failure: string, log: string[], re
   const hint = logHint(file, 'Full build log');
   const cause = explainBuildFailure(log);
   if (cause) return new AppError('build-failed', `The image could not be built: ${oneLine(cause)}.${hint}`, { cause: new Error(failure) });
-  const where = step ? ` while ${step.replace(/^Building image \((\d+\/\d+)\): (.*)$/, '$2 (step $1)')}` : '';
-  const lastError = [...recent].reverse().find((l) => /error|failed|cannot|unable|not found|^E: /i.test(l) && !/^\s*\d+: /.test(l) && !/Execution halted|Traceback/.test(l));
+  const m = step ? /^Building image \((\d+\/\d+)\): (.*)$/.exec(step) : null;
+  const where = !m ? '' : m[2] === 'building' ? ` at step ${m[1]}` : ` while ${m[2]} (step ${m[1]})`;
+  // The last error-like line of the output, else its last line: never R's traceback.
+  const output = recent.filter((l) => !/^\s*\d+: |^\s{4,}\S|Execution halted|Traceback|^Step \d+\/\d+ :/.test(l));
+  const lastError = [...output].reverse().find((l) => /error|failed|cannot|unable|not found|^E: /i.test(l)) ?? output.at(-1);
   const detail = lastError && !failure.includes(lastError.trim()) ? `${lastError.trim()} (${failure.trim()})` : failure.trim();
   return new AppError('build-failed', `The image build failed${where}: ${oneLine(detail)}.${hint}`, { cause: new Error(failure) });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { portNumber } from '../../core/schemas';
 import { doc } from '../../core/schemaDoc';
 
 /**
@@ -8,11 +9,7 @@ import { doc } from '../../core/schemaDoc';
  */
 export const LocalSettingsSchema = z
   .object({
-    port: z
-      .number()
-      .int()
-      .min(0)
-      .max(65535)
+    port: portNumber()
       .optional()
       .meta(doc('Port', "Port on 127.0.0.1 the model answers on. Default (or `0`): the previous deployment's port when it is free, else a free one.")),
     workers: z

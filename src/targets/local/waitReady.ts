@@ -31,7 +31,7 @@ export async function waitReady(docker: DockerClient, opts: WaitOptions): Promis
     if (ping.status === 200) return;
     if (ping.loadError) {
       // The runtime serves, but the handler failed to load: waiting will not fix it.
-      throw await startFailed(docker, opts, `The model "${opts.name}" failed to load: ${oneLine(ping.loadError)}`);
+      throw await startFailed(docker, opts, `The model "${opts.name}" failed to load: ${oneLine(ping.loadError.replace(/^HandlerLoadError: /, ''))}`);
     }
     const info = await docker.getContainer(opts.containerId).inspect();
     if (!info.State.Running) {

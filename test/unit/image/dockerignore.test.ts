@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDockerignore } from '../../../src/targets/image/dockerignore';
+import { parseDockerignore } from '../../../src/core/docker/ignoreMatch';
 
 describe('dockerignore', () => {
   const ig = parseDockerignore(
