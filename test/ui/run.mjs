@@ -133,6 +133,35 @@ async function openDeploymentsView() {
   await title.waitFor({ state: 'visible', timeout: STEP_MS });
 }
 
+/** Editor groups on screen (a maximized group hides the others). */
+const visibleGroups = () => page.locator('.editor-group-container').evaluateAll((gs) => gs.filter((g) => g.checkVisibility() && g.getBoundingClientRect().width > 0).length);
+
+/** "View: Toggle Maximize Editor Group", then waits until the editor area shows `groups` group(s). */
+async function toggleMaximizeGroup(groups) {
+  await palette('View: Toggle Maximize Editor Group');
+  for (const deadline = Date.now() + STEP_MS; (await visibleGroups()) !== groups; await sleep(100)) {
+    if (Date.now() > deadline) throw new Error(`the editor area did not show ${groups} group(s) (it shows ${await visibleGroups()})`);
+  }
+}
+
+/** Drags the sash between the side bar and the editor area by `px` (its rows' descriptions fit). */
+async function widenSideBar(px) {
+  const before = await page.locator('.part.sidebar').evaluate((e) => e.getBoundingClientRect().width);
+  const sash = await page.evaluate(() => {
+    const edge = document.querySelector('.part.sidebar').getBoundingClientRect().right;
+    const hit = [...document.querySelectorAll('.monaco-sash.vertical')]
+      .map((s) => s.getBoundingClientRect())
+      .find((r) => r.height > 200 && Math.abs(r.left + r.width / 2 - edge) < 6);
+    return hit && { x: hit.left + hit.width / 2, y: hit.top + hit.height / 2 };
+  });
+  if (!sash) throw new Error('no sash at the side bar\'s edge');
+  await page.mouse.move(sash.x, sash.y);
+  await page.mouse.down();
+  await page.mouse.move(sash.x + px, sash.y, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction((w) => document.querySelector('.part.sidebar').getBoundingClientRect().width >= w, before + px / 2, { timeout: STEP_MS });
+}
+
 /** The tree row of our deployment in the Deployments view. */
 const deploymentRow = () => page.locator(`.part.sidebar .monaco-list-row[aria-label*="${name}"]`).first();
 
@@ -271,6 +300,8 @@ try {
     await clearNotifications();
     await openDeploymentsView();
     await deploymentRow().waitFor({ state: 'visible', timeout: STEP_MS });
+    // Wide enough for the row's description ("local · running · 127.0.0.1:PORT") to show whole.
+    await widenSideBar(150);
     await page.waitForFunction(
       (n) => [...document.querySelectorAll('.monaco-list-row')].some((r) => (r.getAttribute('aria-label') ?? '').includes(n) && /running/.test(r.textContent ?? '')),
       name,
@@ -303,6 +334,9 @@ try {
     await contextMenu(deploymentRow(), 'Open Invoke Panel');
     const panel = panelFrame();
     await panel.locator('#panel-title', { hasText: name }).waitFor({ timeout: STEP_MS });
+    // The panel gets the whole editor area, as a person working in it would give it.
+    await toggleMaximizeGroup(1);
+    await panel.locator('#panel-title', { hasText: name }).waitFor({ timeout: STEP_MS });
     // Pick the sample in the panel's own picker, as a person would.
     await panel.locator('#payload-picker').click();
     await panel.locator('#payload-picker li.option', { hasText: /^\s*one-car\s*$/ }).click();
@@ -331,6 +365,7 @@ try {
   })();
 
   await step('right-click → Tail Logs: the handler\'s "scored 1 car(s)" in the log, lines whole', 'tail-logs', async () => {
+    // The log opens in the active group, still maximized: wide, so its wrapped lines all fit.
     await contextMenu(deploymentRow(), 'Tail Logs');
     await waitEditorText(/scored 1 car\(s\)/, 2 * STEP_MS);
     await page.locator('.statusbar-item', { hasText: `Tailing ${name}` }).first().waitFor({ timeout: STEP_MS });
