@@ -35,6 +35,12 @@ const layerRules = [
       '@typescript-eslint/no-restricted-imports': ['error', noVscodeRestrict({ group: ['**/targets/**', '**/cli/**', '**/extension/**', '**/protocol/**'], message: 'src/core imports nothing above it.' })],
     },
   },
+  {
+    files: ['src/clouds/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', noVscodeRestrict({ group: ['**/targets/**', '**/cli/**', '**/extension/**'], message: 'src/clouds serves the targets: it imports core only.' })],
+    },
+  },
   ...targetFolders.map((name) => ({
     files: [`src/targets/${name}/**/*.ts`],
     rules: {
