@@ -42,7 +42,7 @@ export const CommonConfigSchema = z
     exclude: z
       .array(z.string())
       .optional()
-      .meta(doc('Exclude', 'Files and folders left out of the image, as `.dockerignore` patterns relative to the project root, besides the defaults (`.git`, `.rdeploy`, package libraries, secrets such as `.Renviron`).')),
+      .meta(doc('Exclude', 'Files and folders left out of the image, as `.dockerignore` patterns relative to the project root, besides the defaults (`.git`, `.rdeploy`, package libraries, secrets such as `.Renviron` or `.aws/` at any depth). A `!pattern` keeps a file in deliberately, and silences the warning about a file that looks like a credential.')),
   });
 export type CommonConfig = z.infer<typeof CommonConfigSchema>;
 

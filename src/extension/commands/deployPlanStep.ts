@@ -22,9 +22,13 @@ export async function confirmPlanStep(input: MultiStepInput, plan: Plan, cost: C
   for (const r of summary.creates) items.push({ label: `$(${ICONS[r.kind] ?? 'circle-outline'}) ${r.kind}`, description: r.id, detail: r.description });
   items.push({ label: vscode.l10n.t('Details'), kind: vscode.QuickPickItemKind.Separator });
   for (const f of summary.facts) {
-    if (f.label === 'target' || f.label === 'project' || f.label === 'handler') continue;
+    if (f.label === 'target' || f.label === 'project' || f.label === 'handler' || f.label === 'settings') continue;
     items.push({ label: `$(${ICONS[f.label] ?? 'info'}) ${f.label}`, description: f.value });
   }
+  // One row per setting: a quick pick row does not wrap, and the list of them is long.
+  const settings = Object.entries(plan.settings).filter(([, v]) => v !== undefined);
+  if (settings.length) items.push({ label: vscode.l10n.t('Settings'), kind: vscode.QuickPickItemKind.Separator });
+  for (const [key, value] of settings) items.push({ label: `$(settings-gear) ${key}`, description: typeof value === 'string' ? value : JSON.stringify(value) });
   for (const w of summary.warnings) items.push({ label: `$(warning) ${w}` });
   await input.showQuickPick({ ...step, items, active: go, placeholder: vscode.l10n.t('Review the plan, then choose Deploy'), accept: (i) => Boolean(i.go) });
 }

@@ -42,7 +42,7 @@ export function planLocal(project: RProject, options: PlanOptions, buildInputs: 
       {
         kind: 'container',
         id: details.container,
-        description: `serves POST /invocations on 127.0.0.1:${port || '<a free port>'} (host network; ${settings.workers} R workers, ${settings.memoryMb} MB, ${settings.cpus} CPUs)`,
+        description: `serves POST /invocations on 127.0.0.1:${port || '<a free port>'} (host network)`,
       },
     ],
     requests: [
