@@ -1,5 +1,6 @@
 import type { Command, CommanderError } from 'commander';
 import { AppError, isAppError, type ErrorCode } from '../core/errors';
+import { redactSecretText } from '../core/secrets';
 import { guardStdio, onStdoutClosed, stdoutIsClosed } from './output';
 import { bindProgressToRun, stopAllProgress } from './progress';
 
@@ -151,21 +152,22 @@ export function reportError(e: unknown, verbose: boolean, opts: { json?: boolean
     return exit;
   }
   if (isAppError(e)) {
-    process.stderr.write(`rdeploy: ${e.message}\n`);
-    if (verbose && e.cause) process.stderr.write(`${describeCause(e.cause)}\n`);
+    process.stderr.write(`rdeploy: ${message}\n`);
+    if (verbose && e.cause) process.stderr.write(`${redactSecretText(describeCause(e.cause))}\n`);
     return exit;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  process.stderr.write(`rdeploy: unexpected error: ${err.message}${verbose ? '' : ' (run again with --verbose for details)'}\n`);
-  if (verbose) process.stderr.write(`${err.stack ?? ''}\n`);
+  process.stderr.write(`rdeploy: unexpected error: ${redactSecretText(err.message)}${verbose ? '' : ' (run again with --verbose for details)'}\n`);
+  if (verbose) process.stderr.write(`${redactSecretText(err.stack ?? '')}\n`);
   return exit;
 }
 
+/** Text from R or a container may quote a URL with a signature in it: that part is never printed. */
 function describeError(e: unknown): { code: ErrorCode; message: string; exit: number } {
   if (isCancellation(e)) return { code: 'cancelled', message: 'Cancelled.', exit: EXIT.interrupted };
-  if (isAppError(e)) return { code: e.code, message: e.message, exit: e.code === 'usage' ? EXIT.usage : EXIT.failure };
+  if (isAppError(e)) return { code: e.code, message: redactSecretText(e.message), exit: e.code === 'usage' ? EXIT.usage : EXIT.failure };
   const message = e instanceof Error ? e.message : String(e);
-  return { code: 'internal', message: `Unexpected error: ${message}`, exit: EXIT.failure };
+  return { code: 'internal', message: redactSecretText(`Unexpected error: ${message}`), exit: EXIT.failure };
 }
 
 function printJsonError(code: ErrorCode, message: string): void {

@@ -1,3 +1,4 @@
+import { redactSecretText } from '../core/secrets';
 import * as vscode from 'vscode';
 import { isAppError } from '../core/errors';
 import { isAutomation } from './args';
@@ -43,15 +44,16 @@ export function reportError(ctx: RDeployContext, what: string, e: unknown): void
 
 function logError(ctx: RDeployContext, prefix: string, e: unknown): void {
   if (isAppError(e)) {
-    ctx.log.error(`${prefix} [${e.code}]: ${e.message}`);
-    if (e.cause) ctx.log.error(describe(e.cause));
+    ctx.log.error(redactSecretText(`${prefix} [${e.code}]: ${e.message}`));
+    if (e.cause) ctx.log.error(redactSecretText(describe(e.cause)));
   } else {
-    ctx.log.error(`${prefix} with an unexpected error: ${describe(e)}`);
+    ctx.log.error(redactSecretText(`${prefix} with an unexpected error: ${describe(e)}`));
   }
 }
 
 async function showError(ctx: RDeployContext, e: unknown): Promise<void> {
-  const message = isAppError(e) ? e.message : vscode.l10n.t('Unexpected error: {0}', e instanceof Error ? e.message : String(e));
+  // Text from R or a container may quote a URL with a signature in it: never show that part.
+  const message = redactSecretText(isAppError(e) ? e.message : vscode.l10n.t('Unexpected error: {0}', e instanceof Error ? e.message : String(e)));
   const showLog = vscode.l10n.t('Show Log');
   if ((await vscode.window.showErrorMessage(message, showLog)) === showLog) ctx.log.show(true);
 }

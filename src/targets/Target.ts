@@ -50,6 +50,11 @@ export interface PlannedRequest {
   /** What the request names (an image tag, a container name, an ARM resource id). */
   target: string;
   body: unknown;
+  /**
+   * Sent only when what it creates does not exist yet, and what it creates belongs to no
+   * deployment (the shared R Deploy runtime image): never recorded, never destroyed.
+   */
+  shared?: { onlyWhenMissing: true };
 }
 
 /** What a deploy would do, as data: pure, shown before anything happens. */
@@ -158,6 +163,8 @@ export interface Target<D = unknown> {
   readonly resources: Readonly<Record<string, ResourceKind>>;
   /** The resource whose labels or tags prove that a record describes this project's deployment. */
   readonly anchor: string;
+  /** What the live operations reach for the anchor (its id, or the name they fall back to); default: the record's current one. */
+  anchorRef?(record: DeploymentRecord): string | undefined;
   invoke(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<InvokeResult>;
   logs(record: DeploymentRecord, opts: LogOptions, ctx: TargetContext): AsyncIterable<LogEvent>;
   status(record: DeploymentRecord, ctx: TargetContext): Promise<Status>;

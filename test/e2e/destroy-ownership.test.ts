@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ describe('destroy with a record that names somebody else\'s container', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('removes the record but leaves the unlabelled container and the base image alone', async () => {
+  it('leaves the unlabelled container and the base image alone, says so, and keeps the record', async () => {
     const root = path.join(tmp, 'project');
     mkdirSync(path.join(root, '.rdeploy', 'deployments'), { recursive: true });
     writeFileSync(path.join(root, 'score.R'), 'score <- function(x) x\n');
@@ -39,7 +39,11 @@ describe('destroy with a record that names somebody else\'s container', () => {
     writeFileSync(path.join(root, '.rdeploy', 'deployments', 'crafted.json'), JSON.stringify(record));
 
     const res = await rdeploy(['destroy', 'crafted', '--project', root]);
-    expect(res.code, res.stderr).toBe(0);
+    // Not a success: the record names things that are not this project's, and they are still there.
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stderr).toMatch(/^rdeploy: Left alone container rdeploy-crafted \([0-9a-f]{12}\), image rdeploy-test\/r-base:bookworm: it carries another project's labels/);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(root, '.rdeploy', 'deployments', 'crafted.json'))).toBe(true);
     expect(execFileSync('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', `id=${victim}`], { encoding: 'utf8' }).trim()).toBe(victim);
     expect(() => execFileSync('docker', ['image', 'inspect', BASE_IMAGE], { stdio: 'ignore' })).not.toThrow();
   });

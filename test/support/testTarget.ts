@@ -26,6 +26,12 @@ export interface TestTargetControl {
   cancelAt?: { step: number; controller: AbortController };
   /** Make removals of this kind fail. */
   removeFails?: string;
+  /** Make `find` fail (the cloud does not answer). */
+  findFails?: boolean;
+  /** Abort this controller when the last step has finished. */
+  cancelAfterLast?: AbortController;
+  /** The anchor the live operations fall back to when the record has none (like local's container name). */
+  anchorName?: string;
 }
 
 let counter = 0;
@@ -44,7 +50,10 @@ export function createTestTarget(): { target: Target; control: TestTargetControl
       if (control.removeFails === name) throw new Error(`${name} ${id} is locked`);
       control.cloud.delete(id);
     },
-    find: async (owner) => [...control.cloud.entries()].filter(([, r]) => r.kind === name && taggedFor(r.tags, owner)).map(([id]) => id),
+    find: async (owner) => {
+      if (control.findFails) throw new Error('the cloud does not answer');
+      return [...control.cloud.entries()].filter(([, r]) => r.kind === name && taggedFor(r.tags, owner)).map(([id]) => id);
+    },
     describe: (id) => `${name} ${id}`,
   });
   const create = (name: string, owner: Owner): string => {
@@ -82,6 +91,7 @@ export function createTestTarget(): { target: Target; control: TestTargetControl
       run: async ({ ctx, created }) => {
         gate(2, ctx);
         control.calls.push(`start ${created('server')}`);
+        control.cancelAfterLast?.abort();
       },
     },
   ];
@@ -107,6 +117,7 @@ export function createTestTarget(): { target: Target; control: TestTargetControl
     steps: () => steps,
     resources: { bucket: kind('bucket', false), server: kind('server', true) },
     anchor: 'server',
+    anchorRef: (record) => record.resources.filter((r) => r.kind === 'server' && r.state === 'created').pop()?.id ?? control.anchorName,
     invoke: async (record) => ({ ok: true, body: { from: record.name }, raw: '{}', durationMs: 1 }),
     logs: async function* () {
       yield { timestamp: new Date().toISOString(), stream: 'stdout' as const, message: 'hello' };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError } from '../errors';
+import { SECRET_KEY, SECRET_VALUE } from '../secrets';
 import { DEPLOYMENT_NAME, DeploymentRecordSchema, type DeploymentRecord } from './record';
 
 /**
@@ -29,8 +30,6 @@ export function recordPath(root: string, name: string): string {
  * this refuses the write if one slipped through. It looks for the shapes secrets have in this
  * product (SAS/callback signatures, credentials in URLs, key-like field names), nothing more.
  */
-const SECRET_VALUE = [/[?&](sig|secret|token|code|password|api[-_]?key)=/i, /:\/\/[^/\s:@]+:[^/\s@]+@/, /AccountKey=/i, /-----BEGIN [A-Z ]*PRIVATE KEY-----/];
-const SECRET_KEY = /(password|secret|token|accesskey|account_?key|private_?key|credential)/i;
 
 /** The paths of fields that look like secrets: a key named like one, or a value shaped like one. */
 export function secretFields(value: unknown, where = 'record'): string[] {
@@ -65,7 +64,8 @@ export function redactSecrets(record: DeploymentRecord): DeploymentRecord {
   const dropped = secretFields(record);
   if (dropped.length === 0) return record;
   const clean = (v: unknown): unknown => {
-    if (typeof v === 'string') return SECRET_VALUE.some((re) => re.test(v)) ? undefined : v;
+    // A value is masked, not dropped: a required field (the handler) must still parse.
+    if (typeof v === 'string') return SECRET_VALUE.some((re) => re.test(v)) ? '[redacted]' : v;
     if (Array.isArray(v)) return v.map(clean).filter((x) => x !== undefined);
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
@@ -79,8 +79,8 @@ export function redactSecrets(record: DeploymentRecord): DeploymentRecord {
     return v;
   };
   const cleaned = DeploymentRecordSchema.safeParse(clean(record));
-  // A secret in a required field (the name, the handler) leaves nothing valid: keep what parses.
-  const base = cleaned.success ? cleaned.data : { ...record, details: {}, resources: record.resources.filter((r) => !secretFields(r).length) };
+  // Masked values keep every field's type; what still does not parse (a masked name) keeps no secret either.
+  const base = cleaned.success ? cleaned.data : { ...(clean(record) as DeploymentRecord), details: {} };
   return { ...base, redacted: dropped.map((d) => d.replace(/^record\./, '')) };
 }
 
@@ -203,23 +203,6 @@ export async function deleteRecord(root: string, name: string): Promise<boolean>
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw e;
   }
-}
-
-/**
- * Finds the record called `name` among several project roots (a workspace, the CLI's cwd and
- * its parents). Two projects with the same deployment name are ambiguous: say so rather than
- * pick one, because the next step may destroy it.
- */
-export async function findRecord(roots: readonly string[], name: string): Promise<{ root: string; record: DeploymentRecord } | undefined> {
-  const found: { root: string; record: DeploymentRecord }[] = [];
-  for (const root of new Set(roots.map((r) => path.resolve(r)))) {
-    const record = await readRecord(root, name);
-    if (record) found.push({ root, record });
-  }
-  if (found.length > 1) {
-    throw new AppError('usage', `More than one project has a deployment named "${name}" (${found.map((f) => f.root).join(', ')}). Run the command from the project you mean.`);
-  }
-  return found[0];
 }
 
 /** Makes the rename durable. Directories cannot be opened for sync on Windows: best effort. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HANDLER } from '../config';
 import { AppError } from '../errors';
 
 /**
@@ -14,6 +15,8 @@ export const AutomationArgsSchema = z
     /** Target settings as `KEY=VALUE`, like the CLI's `--set`. */
     set: z.array(z.string()).optional(),
     baseImage: z.string().min(1).optional(),
+    /** The handler as `file.function`, like the CLI's `--handler` (default: rdeploy.json's, else score.score). */
+    handler: z.string().regex(HANDLER, 'like "score.score"').optional(),
     payload: z.string().optional(),
     payloadName: z.string().min(1).optional(),
     confirm: z.literal(false).optional(),

@@ -127,7 +127,7 @@ async function offerNextSteps(record: DeploymentRecord, root: string): Promise<v
 export async function makePlan(ctx: RDeployContext, root: string, target: TargetKind, name: string, args: AutomationArgs): Promise<Plan> {
   if (!DEPLOYMENT_NAME.test(name)) throw new AppError('usage', vscode.l10n.t('"{0}" is not a valid deployment name: use lower-case letters, digits and "-" (at most 63).', name));
   const { config, notes } = await readConfig(root);
-  const project = await loadProject(root);
+  const project = await loadProject(root, { handler: args.handler });
   for (const w of [...notes, ...project.warnings]) ctx.log.warn(w);
   const baseImage = args.baseImage ?? readSettings(vscode.Uri.file(root)).baseImage ?? config.baseImage;
   const settings = resolveSettings(target, config, args.set ?? []);

@@ -24,11 +24,11 @@ export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Pro
     );
     if (answer !== destroy) return false;
   }
-  await withOperationLock(ctx, root, record.name, 'destroying', async () => {
+  const report = await withOperationLock(ctx, root, record.name, 'destroying', async () => {
     ctx.tails.stop(TailManager.key(ref));
     try {
       // No Cancel: the target does not stop a destroy half-way, so the button would lie.
-      await withCancellableProgress(
+      return await withCancellableProgress(
         vscode.l10n.t('Destroying {0}', record.name),
         ctx.log,
         // From the record on disk now (a deploy may have finished while the dialog was open).
@@ -42,7 +42,9 @@ export async function destroyDeployment(ctx: RDeployContext, arg?: unknown): Pro
   const id = deploymentId(root, record.name);
   ctx.model.forgetStatus(id);
   ctx.invocations.forget(id);
-  ctx.log.info(`destroyed ${record.name}: ${doomed.join(', ') || 'nothing left'}`);
+  // What was actually removed, not what the record listed.
+  const removed = report && report !== 'nothing-left' ? report.removed : [];
+  ctx.log.info(`destroyed ${record.name}: ${removed.join(', ') || 'nothing was left to remove'}`);
   return true;
 }
 

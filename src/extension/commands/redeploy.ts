@@ -7,7 +7,7 @@ import { requireTrust } from '../trust';
 import { makePlan, runDeploy } from './deployModel';
 import { assertNotBusy } from './operationLocks';
 
-/** Redeploy: the same project, name, target and base image as the record, rebuilt from today's files. */
+/** Redeploy: the same project, name, target, handler and base image as the record, rebuilt from today's files. */
 export async function redeploy(ctx: RDeployContext, arg?: unknown): Promise<DeploymentRecord> {
   requireTrust(vscode.l10n.t('Redeploying'));
   const { root, record } = await resolveDeployment(ctx, arg);
@@ -15,6 +15,6 @@ export async function redeploy(ctx: RDeployContext, arg?: unknown): Promise<Depl
   await assertNotBusy(ctx, root, record.name);
   const kind = catalogueEntry(record.target).kind as TargetKind;
   const { baseImage } = ctx.deployments.target(kind).redeployOptions(record);
-  const plan = await makePlan(ctx, root, kind, record.name, { baseImage });
+  const plan = await makePlan(ctx, root, kind, record.name, { baseImage, handler: record.handler });
   return runDeploy(ctx, plan, isAutomation(arg));
 }

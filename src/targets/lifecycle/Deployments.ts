@@ -55,13 +55,24 @@ export class Deployments {
 
   /**
    * Destroys the deployment `name` of the project at `root`, from its record; with no readable
-   * record, by the labels or tags of the target the file names (or `fallback`). `undefined`
-   * when this project never had such a deployment.
+   * record, by the labels or tags of the target the file names, or the one the user names
+   * (`target`). `undefined` when this project never had such a deployment.
    */
-  async destroy(owner: Owner, work: Work = {}, fallback: TargetKind = 'local'): Promise<DestroyReport | 'nothing-left' | undefined> {
+  async destroy(owner: Owner, work: Work = {}, target?: TargetKind): Promise<DestroyReport | 'nothing-left' | undefined> {
     const { record, problem } = await readDeploymentOrProblem(owner.root, owner.name);
+    if (problem?.unknownTarget !== undefined) {
+      // Guessing would delete the record and say "destroyed" while the real resources run on.
+      throw new AppError('usage', `${problem.error.message} Nothing was removed: update R Deploy to destroy it.`);
+    }
+    if (problem && !problem.target && !target) {
+      throw new AppError(
+        'usage',
+        `The deployment record ${problem.file} cannot be read and does not say its target. Run \`rdeploy destroy ${owner.name} --target <target>\` to remove what carries its labels, or fix the file.`,
+      );
+    }
     const tombstone = record || problem ? undefined : await readTombstone(owner.root, owner.name);
-    const kind = record?.target ?? problem?.target ?? (tombstone && isTargetKind(tombstone.target) ? tombstone.target : fallback);
+    // With no record at all, the local target's labels are cheap and free to look for.
+    const kind = record?.target ?? problem?.target ?? target ?? (tombstone && isTargetKind(tombstone.target) ? tombstone.target : 'local');
     const report = await runDestroy(this.target(kind), owner, this.context(work), this.options.tool);
     if (record || problem || report.removed.length) return report;
     return tombstone ? 'nothing-left' : undefined;
@@ -111,7 +122,9 @@ export class Deployments {
 
   /** A description of the anchor when it exists but is not this deployment's; undefined otherwise. */
   private async foreignAnchor(target: Target, at: Located): Promise<string | undefined> {
-    const id = currentResource(at.record, target.anchor);
+    // Also when nothing is recorded yet: a target may fall back to a name (local: rdeploy-<name>),
+    // and a name is one namespace for every project on the engine.
+    const id = target.anchorRef?.(at.record) ?? currentResource(at.record, target.anchor);
     if (!id) return undefined;
     const owner: Owner = { root: at.root, name: at.record.name };
     const ownership = await target.resources[target.anchor]!.ownership(id, owner, this.context({}));

@@ -2,6 +2,7 @@ import { AppError, cancelledError, isAppError } from '../../core/errors';
 import type { Owner } from '../../core/owner';
 import type { DeploymentRecord, Resource } from '../../core/records/record';
 import { deleteTombstone, writeRecord } from '../../core/records/store';
+import { redactSecretText } from '../../core/secrets';
 import type { Plan, Target, TargetContext } from '../Target';
 import { acquireLock } from './lock';
 import { readDeployment } from './records';
@@ -41,7 +42,9 @@ export async function runDeploy(target: Target, plan: Plan, ctx: TargetContext, 
       createdAt: previous?.createdAt ?? now,
       updatedAt: now,
       resources: [...carried, ...steps.flatMap((s) => (s.creates ? [{ kind: s.creates.kind, id: s.creates.id, state: 'planned' as const }] : []))],
-      details: {},
+      // What the previous deployment recorded (its port, its base image) stays true of what is
+      // carried until a step of this attempt says otherwise: a failed redeploy must not forget it.
+      details: { ...(previous?.details ?? {}) },
     };
     if (previous?.endpoint) record.endpoint = previous.endpoint;
     const save = async () => {
@@ -87,6 +90,8 @@ async function runSteps(target: Target, plan: Plan, steps: ReturnType<Target['st
       if (out?.endpoint) record.endpoint = out.endpoint;
       await save();
     }
+    // Cancelled after the last step: roll back, rather than report "cancelled" over a live deployment.
+    if (ctx.signal?.aborted) throw cancelledError();
     record.status = 'running';
     delete record.error;
     // What the new deployment superseded goes now; what cannot be removed yet stays recorded.
@@ -100,11 +105,17 @@ async function runSteps(target: Target, plan: Plan, steps: ReturnType<Target['st
     const error = ctx.signal?.aborted ? cancelledError() : toAppError(e);
     const leftovers = await rollback(target, record, made, run);
     record.status = 'failed';
-    record.error = error.message + (leftovers.length ? ` (Could not remove ${leftovers.join(', ')}: run \`rdeploy destroy ${plan.name}\`.)` : '');
+    // The reason may quote R's or a container's output, and so a URL with a signature: masked.
+    record.error = redactSecretText(error.message + (leftovers.length ? ` (Could not remove ${leftovers.join(', ')}: run \`rdeploy destroy ${plan.name}\`.)` : ''));
     // Nothing planned was created: the record says what exists.
     record.resources = record.resources.filter((r) => r.state !== 'planned');
     if (!record.resources.some((r) => r.kind === target.anchor && r.state === 'created')) delete record.endpoint;
-    await save().catch(() => undefined); // the original error matters more than a failed write
+    // The original error matters more than a failed write; but the record must say "failed" and
+    // what exists, even if its reason cannot be written.
+    await save().catch(async () => {
+      delete record.error;
+      await save().catch(() => undefined);
+    });
     throw error;
   }
 }

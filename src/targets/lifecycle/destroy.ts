@@ -1,7 +1,8 @@
 import { AppError, cancelledError } from '../../core/errors';
 import type { Owner } from '../../core/owner';
 import type { DeploymentRecord } from '../../core/records/record';
-import { deleteRecord, writeRecord, writeTombstone } from '../../core/records/store';
+import { deleteRecord, recordPath, writeRecord, writeTombstone } from '../../core/records/store';
+import { redactSecretText } from '../../core/secrets';
 import type { Target, TargetContext } from '../Target';
 import { acquireLock } from './lock';
 import { readDeploymentOrProblem } from './records';
@@ -26,7 +27,7 @@ export interface DestroyReport {
  * Removes everything of a deployment, newest first, then its record. Works from the record alone,
  * and besides it sweeps everything carrying the deployment's labels or tags, so that a crash
  * between "created" and "recorded" — or a record that cannot be read — leaves nothing behind.
- * Idempotent: what is already gone counts as removed. Until the end the record says
+ * Idempotent: what is already gone is reported as such, not as an error. Until the end the record says
  * `destroying`, so an interrupted destroy shows and can simply be repeated.
  */
 export async function runDestroy(target: Target, owner: Owner, ctx: TargetContext, tool: string): Promise<DestroyReport> {
@@ -35,6 +36,9 @@ export async function runDestroy(target: Target, owner: Owner, ctx: TargetContex
   try {
     if (lock.tookOver) ctx.progress?.report({ note: `took over the lock of ${lock.tookOver.tool} (pid ${lock.tookOver.pid}), which is no longer running` });
     const { record, problem } = await readDeploymentOrProblem(owner.root, owner.name);
+    // Reach the engine or the cloud before writing anything: what carries the labels, by kind.
+    const labelled = new Map<string, string[]>();
+    for (const kind of Object.keys(target.resources)) labelled.set(kind, await target.resources[kind]!.find(owner, ctx));
     const report: DestroyReport = {
       name: owner.name,
       target: target.kind,
@@ -68,16 +72,28 @@ export async function runDestroy(target: Target, owner: Owner, ctx: TargetContex
       if (r.state !== 'deleted') await removeAndReport(r.kind, r.id, true);
     }
     for (const kind of Object.keys(target.resources).reverse()) {
-      for (const id of await target.resources[kind]!.find(owner, ctx)) {
+      for (const id of labelled.get(kind) ?? []) {
         if (!handled.has(`${kind}\0${id}`)) await removeAndReport(kind, id, false);
       }
     }
     if (failures.length) {
       if (current) {
-        current.error = `Destroy could not remove: ${failures.join('; ')}`;
+        current.status = 'failed';
+        current.error = redactSecretText(`Destroy could not remove: ${failures.join('; ')}`);
         await writeRecord(owner.root, current);
       }
       throw new AppError('deploy-failed', `Could not remove everything of "${owner.name}": ${failures.join('; ')}. Run destroy again once that is fixed.`);
+    }
+    if (current && report.leftAlone.length) {
+      // The record names things this deployment does not own (the project was moved, or its
+      // .rdeploy folder copied from another): keep it, so nothing is forgotten, and say why.
+      current.status = 'failed';
+      current.error = `Destroy left alone ${report.leftAlone.join(', ')}: not labelled as this project's.`;
+      await writeRecord(owner.root, current);
+      throw new AppError(
+        'deploy-failed',
+        `Left alone ${report.leftAlone.join(', ')}: it carries another project's labels (was this project moved, or its .rdeploy folder copied?). Nothing else of "${owner.name}" is left. If that is not this project's deployment, delete ${recordPath(owner.root, owner.name)}.`,
+      );
     }
     // Gone: the name is free again and lists show only what exists; the tombstone lets a repeat
     // destroy say "nothing left" rather than "no such deployment".

@@ -22,6 +22,8 @@ export interface RecordProblem {
   error: AppError;
   /** The target the file names, when that much could be read (destroy still knows where to look). */
   target?: TargetKind;
+  /** The target the file names when this version does not know it (destroy must not guess). */
+  unknownTarget?: string;
 }
 
 export interface DeploymentList {
@@ -69,7 +71,7 @@ async function checked_(root: string, record: DeploymentRecord): Promise<{ recor
   const file = recordPath(root, record.name);
   if (!isTargetKind(record.target)) {
     const error = new AppError('config-invalid', `The deployment record ${file} names the target "${record.target}", which this version of R Deploy does not know.`);
-    return { file, name: record.name, error };
+    return { file, name: record.name, error, unknownTarget: record.target };
   }
   const entry: CatalogueEntry = CATALOGUE.find((e) => e.kind === record.target)!;
   const target = entry.target?.();
@@ -96,10 +98,11 @@ export async function withLiveStatus(root: string, record: DeploymentRecord): Pr
 }
 
 /** The `"target": "..."` of a record too broken to parse, if it can be seen at all. */
-async function salvageTarget(file: string): Promise<{ target?: TargetKind }> {
+async function salvageTarget(file: string): Promise<{ target?: TargetKind; unknownTarget?: string }> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  const m = /"target"\s*:\s*"([a-z]+)"/.exec(text);
-  return m && isTargetKind(m[1]) ? { target: m[1] } : {};
+  const m = /"target"\s*:\s*"([^"]*)"/.exec(text);
+  if (!m) return {};
+  return isTargetKind(m[1]) ? { target: m[1] } : { unknownTarget: m[1] };
 }
 
 function nameOf(file: string): string {

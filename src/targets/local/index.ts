@@ -4,7 +4,9 @@ import type { DeploymentRecord } from '../../core/records/record';
 import { generatedBuildInputs } from '../image/generatedBuildInputs';
 import type { BuildInputsFactory } from '../image/buildInputs';
 import { dockerStatus } from '../image/dockerClient';
-import type { Target, TargetContext } from '../Target';
+import { taggedFor } from '../../core/owner';
+import type { Plan, Target, TargetContext } from '../Target';
+import { isPortFree } from './freePort';
 import { localRecordDetails, LocalRecordDetailsSchema, type LocalPlanDetails } from './details';
 import { DEFAULT_LIMITS, invokeLocal } from './invoke';
 import { containerLogs } from './logs';
@@ -30,10 +32,11 @@ export function createLocalTarget(options: LocalTargetOptions = {}): Target<Loca
     recordDetails: LocalRecordDetailsSchema,
     runtimeMode: () => 'http',
     plan: (project, planOptions) => planLocal(project, planOptions, buildInputs),
-    preflight: async (_plan, ctx) => void (await ctx.connections.docker()),
+    preflight: (plan, ctx) => preflight(plan, ctx),
     steps: (plan) => localSteps(plan, ready),
     resources: { image: imageResource, container: containerResource },
     anchor: 'container',
+    anchorRef: containerRef,
     invoke: async (record, payload, ctx) => {
       const endpoint = await servingEndpoint(record, ctx);
       if (!endpoint) throw new AppError('invoke-failed', `"${record.name}" is not running: its container is gone. Deploy it again with \`rdeploy deploy\`, or destroy it.`);
@@ -73,4 +76,22 @@ async function servingEndpoint(record: DeploymentRecord, ctx: TargetContext): Pr
     if (dockerStatus(e) === 404) return undefined;
     throw e;
   }
+}
+
+/**
+ * Before anything is recorded or replaced: the engine answers, and a requested port is free or
+ * already this deployment's (a redeploy). Found later, a busy port would fail the deploy after the
+ * working container had been removed.
+ */
+async function preflight(plan: Plan<LocalPlanDetails>, ctx: TargetContext): Promise<void> {
+  const docker = await ctx.connections.docker();
+  const port = plan.details.port;
+  if (!port || (await isPortFree(port))) return;
+  const owner = { root: plan.project.root, name: plan.name };
+  const mine = await docker
+    .getContainer(plan.details.container)
+    .inspect()
+    .then((info) => taggedFor(info.Config.Labels, owner) && (info.Config.Env ?? []).includes(`PORT=${port}`))
+    .catch(() => false);
+  if (!mine) throw new AppError('deploy-failed', `Port ${port} on 127.0.0.1 is already in use. Choose another port (--set port=…) or stop what uses it.`);
 }

@@ -42,9 +42,11 @@ export const imageResource: ResourceKind = {
   remove: async (id, ctx) => removeImage(await docker(ctx), id),
   find: async (owner, ctx) => (await (await docker(ctx)).listImages({ all: true, filters: labelFilters(owner) })).map((i) => i.Id),
   describe: (id, record) => {
-    const tag = localRecordDetails(record.details).image;
+    // The tag belongs to the current image only: a carried older image is named by its id.
+    const d = localRecordDetails(record.details);
     const short = shortId(id);
-    return short ? (tag ? `image ${tag} (${short})` : `image ${short}`) : `image ${id}`;
+    if (!short) return `image ${id}`;
+    return d.image && (!d.imageId || d.imageId === id) ? `image ${d.image} (${short})` : `image ${short}`;
   },
 };
 

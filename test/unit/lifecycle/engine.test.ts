@@ -205,15 +205,19 @@ describe('records that lie or hide', () => {
     expect(ours()).toEqual([]);
   });
 
-  it('destroy says what it removed, what was already gone and what it left alone', async () => {
+  it('destroy removes what is ours, and keeps the record when it names what is not', async () => {
     const record = await deployments.deploy(plan());
     const [bucket, server] = record.resources.map((r) => r.id);
     control.cloud.delete(bucket!); // removed by hand
     control.cloud.set('x9', { kind: 'server', tags: { 'rdeploy-project': '/elsewhere', 'rdeploy-deployment': 'm' } });
     await writeRecord(root, { ...record, resources: [...record.resources, { kind: 'server', id: 'x9', state: 'created' }] });
-    const report = await deployments.destroy({ root, name: 'm' });
-    expect(report).toMatchObject({ removed: [`server ${server}`], alreadyGone: [`bucket ${bucket}`], leftAlone: ['server x9'] });
+    // What is not this deployment's stays, and so does the record naming it: destroy says so and fails.
+    await expect(deployments.destroy({ root, name: 'm' })).rejects.toThrow(/^Left alone server x9: it carries another project's labels/);
     expect(control.cloud.has('x9')).toBe(true);
+    expect(control.cloud.has(server!)).toBe(false);
+    const kept = (await readRecord(root, 'm'))!;
+    expect(kept.status).toBe('failed');
+    expect(kept.resources).toEqual(expect.arrayContaining([{ kind: 'server', id: 'x9', state: 'created' }, { kind: 'bucket', id: bucket, state: 'deleted' }]));
   });
 
   it('a secret-looking field is dropped when read, never printed, and does not block destroy', async () => {
@@ -242,5 +246,80 @@ describe('records that lie or hide', () => {
       for await (const _ of deployments.logs(at, {})) void _;
     }).rejects.toMatchObject({ code: 'not-found' });
     expect(await deployments.status(at)).toMatchObject({ state: 'missing', detail: expect.stringContaining('belongs to another project') });
+  });
+
+  it('a record with nothing recorded still may not reach a resource of another project by its fallback name', async () => {
+    control.anchorName = 'named-server';
+    control.cloud.set('named-server', { kind: 'server', tags: { 'rdeploy-project': '/another/project', 'rdeploy-deployment': 'm' } });
+    await writeRecord(root, { version: 1, name: 'm', target: 'local', status: 'running', projectRoot: root, handler: 'score.score', createdAt: '', updatedAt: '', resources: [], details: {} });
+    const at = { root, record: (await readRecord(root, 'm'))! };
+    expect(await deployments.status(at)).toMatchObject({ state: 'missing', detail: expect.stringContaining('server named-server, which belongs to another project') });
+    await expect(deployments.invoke(at, '{}')).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('what the review found', () => {
+  it('destroy refuses a record that names a target this version does not know, and removes nothing', async () => {
+    await deployments.deploy(plan());
+    const file = recordPath(root, 'm');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"target": "local"', '"target": "cloudrun"'));
+    await expect(deployments.destroy({ root, name: 'm' })).rejects.toThrow(/names the target "cloudrun", which this version of R Deploy does not know\. Nothing was removed: update R Deploy/);
+    expect(ours()).toHaveLength(2);
+    expect(readFileSync(file, 'utf8')).toContain('cloudrun');
+  });
+
+  it('an unreadable record that does not say its target needs --target, and nothing is guessed', async () => {
+    await deployments.deploy(plan());
+    writeFileSync(recordPath(root, 'm'), '{"version": 1, "name": "m", "sta');
+    await expect(deployments.destroy({ root, name: 'm' })).rejects.toThrow(/cannot be read and does not say its target\. Run `rdeploy destroy m --target <target>`/);
+    expect(ours()).toHaveLength(2);
+    await deployments.destroy({ root, name: 'm' }, {}, 'local');
+    expect(ours()).toEqual([]);
+  });
+
+  it('a failure whose reason quotes a signed URL is recorded masked, and the record still says failed', async () => {
+    const t = createTestTarget();
+    const steps = t.target.steps(plan());
+    steps[1] = { ...steps[1]!, run: async () => Promise.reject(new AppError('deploy-failed', "cannot open URL 'https://acct.blob.core.windows.net/m/model.rds?sv=2024&sig=SECRET123'")) };
+    const d = new Deployments({ connections: noConnections, tool: 'the unit tests', targets: () => ({ ...t.target, steps: () => steps }) });
+    await expect(d.deploy(plan())).rejects.toThrow(/sig=SECRET123/); // the error object is unchanged; the CLI and the editor mask what they print
+    const record = (await readRecord(root, 'm'))!;
+    expect(record.status).toBe('failed');
+    expect(record.error).toContain('sig=***');
+    expect(JSON.stringify(record)).not.toContain('SECRET123');
+  });
+
+  it('a failed redeploy keeps what the record knew of the running deployment', async () => {
+    const first = await deployments.deploy(plan());
+    expect(first.details).toMatchObject({ bucketCreated: true });
+    control.failAt = 0;
+    await expect(deployments.deploy(plan())).rejects.toThrow();
+    expect((await readRecord(root, 'm'))!.details).toMatchObject({ bucketCreated: true });
+  });
+
+  it('Ctrl-C after the last step rolls the attempt back instead of leaving it running', async () => {
+    const controller = new AbortController();
+    control.cancelAfterLast = controller;
+    await expect(deployments.deploy(plan(), { signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(ours()).toEqual([]);
+    expect(await readRecord(root, 'm')).toMatchObject({ status: 'failed', error: 'Cancelled.' });
+  });
+
+  it('a destroy that cannot reach the cloud writes nothing: the record keeps saying what it said', async () => {
+    await deployments.deploy(plan());
+    control.findFails = true;
+    await expect(deployments.destroy({ root, name: 'm' })).rejects.toThrow(/does not answer/);
+    expect(await readRecord(root, 'm')).toMatchObject({ status: 'running' });
+  });
+
+  it('a secret in a required field is masked on read, and destroy can still write the record', async () => {
+    await deployments.deploy(plan());
+    const file = recordPath(root, 'm');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"handler": "score.score"', '"handler": "score.score?token=abc123"'));
+    const read = (await readRecord(root, 'm'))!;
+    expect(read.handler).toBe('[redacted]');
+    expect(read.redacted).toEqual(['handler']);
+    expect(await deployments.destroy({ root, name: 'm' })).toMatchObject({ redacted: ['handler'] });
+    expect(ours()).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors';
 import type { DeploymentRecord } from '../../../src/core/records/record';
-import { assertNoSecrets, deleteRecord, findRecord, listRecords, readRecord, recordPath, writeRecord } from '../../../src/core/records/store';
+import { assertNoSecrets, deleteRecord, listRecords, readRecord, recordPath, writeRecord } from '../../../src/core/records/store';
 
 function record(name: string, over: Partial<DeploymentRecord> = {}): DeploymentRecord {
   return {
@@ -123,21 +123,6 @@ describe('records store', () => {
     expect(recordPath(root, 'ok-1')).toBe(path.join(root, '.rdeploy', 'deployments', 'ok-1.json'));
   });
 
-  it('finds a record among several project roots, and refuses an ambiguous name', async () => {
-    const other = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-store2-'));
-    try {
-      await writeRecord(root, record('one'));
-      await writeRecord(other, record('two'));
-      await writeRecord(other, record('both'));
-      await writeRecord(root, record('both'));
-      expect(await findRecord([root, other], 'two')).toMatchObject({ root: other, record: { name: 'two' } });
-      expect(await findRecord([root, other, root], 'one')).toMatchObject({ root });
-      expect(await findRecord([root, other], 'none')).toBeUndefined();
-      await expect(findRecord([root, other], 'both')).rejects.toThrow(/More than one project/);
-    } finally {
-      rmSync(other, { recursive: true, force: true });
-    }
-  });
 
   it('refuses to write anything that looks like a secret', async () => {
     const sas = record('a', { details: { url: 'https://x.blob.core.windows.net/c?sv=2020&sig=abc%3D' } });
