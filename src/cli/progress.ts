@@ -133,9 +133,13 @@ export function createProgress(opts: { verbose: boolean; quiet: boolean; stream?
   });
 }
 
-/** Every message of the build ("Building image (3/20): copying your code") is one phase. */
+/**
+ * Every message of a build ("Building image (3/20): copying your code", "Building the R Deploy
+ * runtime (5/8): …") is one phase, and so is every "still waiting" of a wait.
+ */
+const PHASES = ['Building image', 'Building the R Deploy runtime', 'Waiting for another deploy'];
 function phaseOf(message: string): string {
-  return message.startsWith('Building image') ? 'Building image' : message;
+  return PHASES.find((p) => message.startsWith(p)) ?? message;
 }
 
 /** Plain lines: each phase is announced when it starts; the error line (from runCommand) says how it ended. */

@@ -10,6 +10,7 @@ import { buildImage } from '../../src/targets/image/buildImage';
 import { listBuildContext } from '../../src/targets/image/buildContext';
 import { connectDocker } from '../../src/targets/image/engineConnect';
 import { generatedBuildInputs } from '../../src/targets/image/generatedBuildInputs';
+import { ensureRuntimeImage } from '../../src/targets/image/runtimeImage';
 import type { Progress } from '../../src/targets/Target';
 import { rdeploy } from '../support/cli';
 import { BASE_IMAGE, imagesOf, removeByLabel, requireEngineAndBaseImage } from '../support/docker';
@@ -163,6 +164,7 @@ describe('build and start failures, in one line, with the real engine', () => {
       const dir = project(folder, { 'score.R': SCORE_R });
       const p = await loadProject(dir);
       const inputs = generatedBuildInputs(p, { baseImage: BASE_IMAGE, mode: 'http' });
+      await ensureRuntimeImage(docker, inputs.runtime!, { logRoot: dir });
       const tag = `rdeploy/${names.label}:${folder === 'modèle-prix' ? 'a' : 'b'}`;
       const id = await buildImage(docker, { root: dir, inputs, tag, labels: ownerTags({ root: dir, name: names.label }) });
       const labels = JSON.parse(execFileSync('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', id], { encoding: 'utf8' })) as Record<string, string>;

@@ -5,6 +5,7 @@ import { dockerignorePatterns, generateDockerignore } from './dockerignore';
 import { BUILD_DIR, generateDockerfile, RUNTIME_INSTALL_DIRS, RUNTIME_INSTALL_FILES, type DockerfileOptions } from './generateDockerfile';
 import { renderDockerfile, type DockerfileSpec } from './instructions';
 import { restoreScript } from './restoreScript';
+import type { RuntimeImage, RuntimeInstall } from './runtimeImage';
 
 /**
  * A file the build context needs besides the project folder: `content` to write, or `source`, an
@@ -17,10 +18,14 @@ export interface ContextFile {
   source?: string;
 }
 
-/** The R runtime shipped with R Deploy: its folder and the files in it, relative, with "/". */
+/**
+ * The R runtime shipped with R Deploy: its folder, the files in it (relative, with "/"), and the
+ * text of install.R's inputs, from which the shared runtime image is built and its tag hashed.
+ */
 export interface RuntimeFiles {
   dir: string;
   files: readonly string[];
+  install: RuntimeInstall;
 }
 
 const joinPath = (dir: string, rel: string): string => `${dir.replace(/[\\/]+$/, '')}/${rel}`;
@@ -59,6 +64,8 @@ export function buildContextFiles(project: RProject, spec: DockerfileSpec, runti
 
 export interface DockerBuildInputs {
   spec: DockerfileSpec;
+  /** The shared runtime image the project's Dockerfile starts FROM: built first when missing. */
+  runtime: RuntimeImage;
   /** Goes into the context as `.rdeploy-build/Dockerfile`. */
   dockerfile: string;
   dockerignore: string;
@@ -70,12 +77,13 @@ export interface DockerBuildInputs {
 /** Everything a target needs to build the image, in one pure call. */
 export function dockerBuildInputs(
   project: RProject,
-  options: DockerfileOptions & { exclude?: readonly string[] },
+  options: Omit<DockerfileOptions, 'runtime'> & { exclude?: readonly string[] },
   runtime: RuntimeFiles,
 ): DockerBuildInputs {
-  const spec = generateDockerfile(project, options);
+  const spec = generateDockerfile(project, { ...options, runtime: runtime.install });
   return {
     spec,
+    runtime: spec.runtime!,
     dockerfile: renderDockerfile(spec),
     dockerignore: generateDockerignore(project, options.exclude),
     ignorePatterns: dockerignorePatterns(options.exclude),

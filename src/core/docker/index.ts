@@ -7,3 +7,6 @@ export { buildContextFiles, dockerBuildInputs, type ContextFile, type DockerBuil
 export { systemRequirements, rulesForPackage, rulesForText, PACKAGE_SYSREQS, type SystemRequirements } from './sysreqs';
 export { SYSREQS_RULES, type SysreqRule } from './sysreqsRules';
 export { restoreScript, PATHS } from './restoreScript';
+export {
+  runtimeImage, isRuntimeInstallFile, RUNTIME_LABEL, RUNTIME_REPOSITORY, type RuntimeImage, type RuntimeInstall,
+} from './runtimeImage';

@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import type { RuntimeImage } from './runtimeImage';
 
 /**
  * A Dockerfile as data. Generators build these from validated values only; `renderDockerfile`
@@ -29,6 +30,8 @@ export interface DockerfileSpec {
   instructions: Instruction[];
   /** Things the user should know (e.g. no R version pinned); shown, never fatal. */
   warnings: string[];
+  /** A project's image: the runtime image its FROM names, to be ensured before it is built. */
+  runtime?: RuntimeImage;
 }
 
 /** How the project library is built, in its own layer. */

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { isTargetKind, type TargetKind } from '../../targets/catalogue';
 import { readConfig, resolveSettings } from '../../targets/config';
 import { generateDockerfile, renderDockerfile } from '../../core/docker/dockerfile';
+import { shippedRuntimeInstall } from '../../targets/image/generatedBuildInputs';
 import { loadProject } from '../../core/project/loadProject';
 import { automationArgs, resolveDeployment, resolveProject } from '../args';
 import type { RDeployContext } from '../context';
@@ -32,7 +33,7 @@ export async function previewDockerfile(ctx: RDeployContext, arg?: unknown): Pro
   const project = await loadProject(root);
   // The target decides how the runtime serves (an HTTP server, a job, …), so it writes the CMD.
   const mode = ctx.deployments.target(kind).runtimeMode(resolveSettings(kind, config));
-  const text = renderDockerfile(generateDockerfile(project, { baseImage, mode }));
+  const text = renderDockerfile(generateDockerfile(project, { baseImage, mode, runtime: shippedRuntimeInstall() }));
   const uri = ctx.documents.dockerfile.create(`${path.basename(root)} Dockerfile`, text, true);
   await ctx.documents.dockerfile.show(uri, 'dockerfile', true);
   return text;

@@ -17,8 +17,9 @@ export interface ContextListing {
 /**
  * Lists the build context: the project folder filtered by the generated .dockerignore, then the
  * generated files and the Dockerfile. Only metadata is held; file bytes are streamed by tar.ts.
+ * Without a `root`, the generated files and the Dockerfile only (the shared runtime image).
  */
-export async function listBuildContext(root: string, inputs: BuildInputs): Promise<ContextListing> {
+export async function listBuildContext(root: string | undefined, inputs: BuildInputs): Promise<ContextListing> {
   const ignore = parseDockerignore(inputs.dockerignore);
   const entries: TarEntry[] = [];
   let bytes = 0;
@@ -54,7 +55,7 @@ export async function listBuildContext(root: string, inputs: BuildInputs): Promi
       // sockets, fifos, devices: not meaningful in an image.
     }
   };
-  await walk(root, '');
+  if (root !== undefined) await walk(root, '');
 
   const now = new Date();
   const generated = [...inputs.files, { path: DOCKERFILE_PATH, content: inputs.dockerfile }];

@@ -13,7 +13,12 @@ import { tarStream } from './tar';
 export { describeStep } from './buildProgress';
 
 export interface BuildRequest {
+  /** The project folder: the build context (unless `generatedOnly`) and where a failure's log goes. */
   root: string;
+  /** The context is the generated files only, no project folder (the shared runtime image). */
+  generatedOnly?: boolean;
+  /** What the progress messages call this build (default "Building image"). */
+  what?: string;
   inputs: BuildInputs;
   tag: string;
   labels: Record<string, string>;
@@ -46,10 +51,11 @@ const MAX_LOG_LINES = 50_000;
  * about the cause and the path of the full build log. Aborting the signal drops the connection,
  * which makes the engine cancel the build. Returns the image id.
  */
-export async function buildImage(docker: DockerClient, req: BuildRequest): Promise<string> {
+export async function buildImage(docker: Pick<DockerClient, 'buildImage' | 'getImage'>, req: BuildRequest): Promise<string> {
   const { progress, signal } = req;
-  const listing = await listBuildContext(req.root, req.inputs);
-  progress?.report({ message: `Building image: sending ${listing.files} files (${(listing.bytes / 1e6).toFixed(1)} MB)` });
+  const what = req.what ?? 'Building image';
+  const listing = await listBuildContext(req.generatedOnly ? undefined : req.root, req.inputs);
+  progress?.report({ message: `${what}: sending ${listing.files} files (${(listing.bytes / 1e6).toFixed(1)} MB)` });
   if (signal?.aborted) throw cancelledError();
 
   const aborter = new AbortController();
@@ -98,7 +104,7 @@ export async function buildImage(docker: DockerClient, req: BuildRequest): Promi
         log.push(line);
         if (log.length > MAX_LOG_LINES) log.shift();
         progress?.report({ line });
-        const described = describeStep(line);
+        const described = describeStep(line, what);
         if (described) {
           step = { message: described, started: Date.now() };
           activity.reset();
@@ -150,7 +156,7 @@ async function buildFailed(req: BuildRequest, failure: string, log: string[], re
   const hint = logHint(file, 'Full build log');
   const cause = explainBuildFailure(log);
   if (cause) return new AppError('build-failed', `The image could not be built: ${oneLine(cause)}.${hint}`, { cause: new Error(failure) });
-  const m = step ? /^Building image \((\d+\/\d+)\): (.*)$/.exec(step) : null;
+  const m = step ? /^[^(]+ \((\d+\/\d+)\): (.*)$/.exec(step) : null;
   const where = !m ? '' : m[2] === 'building' ? ` at step ${m[1]}` : ` while ${m[2]} (step ${m[1]})`;
   // The last error-like line of the output, else its last line: never R's traceback.
   const output = recent.filter((l) => !/^\s*\d+: |^\s{4,}\S|Execution halted|Traceback|^Step \d+\/\d+ :/.test(l));

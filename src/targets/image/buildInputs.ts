@@ -1,3 +1,4 @@
+import type { RuntimeImage } from '../../core/docker/runtimeImage';
 import type { RProject } from '../../core/project/model';
 
 /** How the R runtime serves the handler: an HTTP server, one job, or a Lambda Runtime API loop. The target chooses. */
@@ -23,6 +24,11 @@ export interface BuildInputs {
   dockerignore: string;
   /** Generated files added to the context (normally under `.rdeploy-build/`). */
   files: BuildFile[];
+  /**
+   * The shared runtime image `dockerfile` starts FROM (`rdeploy/runtime:<hash>`), ensured before
+   * the build (ensureRuntimeImage). Absent for a Dockerfile that needs none (tests' small ones).
+   */
+  runtime?: RuntimeImage;
 }
 
 export interface BuildInputsOptions {

@@ -6,6 +6,7 @@
 
 /** Each instruction the Dockerfile generator (src/core/docker/generateDockerfile.ts) emits, by what it is for. */
 const STEP_NAMES: Array<[RegExp, string]> = [
+  [/^FROM rdeploy\/runtime:/i, 'starting from the R Deploy runtime'],
   [/^FROM /i, 'preparing the base image'],
   [/^RUN groupadd /, 'preparing the base image'],
   [/^ENV RDEPLOY_RUNTIME_LIB=/, 'installing the R Deploy runtime'],
@@ -15,19 +16,20 @@ const STEP_NAMES: Array<[RegExp, string]> = [
   [/^COPY .*"\.rdeploy-build\/(renv\.lock|restore\.R)"/, 'restoring your R packages'],
   [/^RUN Rscript \S*\/restore\.R/, 'restoring your R packages'],
   [/^(ENV R_LIBS=|WORKDIR |COPY )/, 'copying your code'],
+  [/^LABEL .*rdeploy-runtime=/, 'finishing the R Deploy runtime'],
   [/^(USER|ENV|EXPOSE|HEALTHCHECK|LABEL|CMD|ENTRYPOINT) /i, 'finishing the image'],
 ];
 
 /**
  * "Step 8/20 : RUN Rscript /opt/rdeploy/restore.R" → "Building image (8/20): restoring your R
- * packages"; any other line → undefined (it is output, not a step).
+ * packages" (`what` names the build); any other line → undefined (it is output, not a step).
  */
-export function describeStep(line: string): string | undefined {
+export function describeStep(line: string, what = 'Building image'): string | undefined {
   const m = /^Step (\d+)\/(\d+) : (.*)$/.exec(line);
   if (!m) return undefined;
   const instruction = m[3]!.trim();
-  const what = STEP_NAMES.find(([re]) => re.test(instruction))?.[1] ?? 'building';
-  return `Building image (${m[1]}/${m[2]}): ${what}`;
+  const name = STEP_NAMES.find(([re]) => re.test(instruction))?.[1] ?? 'building';
+  return `${what} (${m[1]}/${m[2]}): ${name}`;
 }
 
 /** 150 s → "2m30s"; 42 s → "42s". */

@@ -30,6 +30,7 @@ export function planLocal(project: RProject, options: PlanOptions, buildInputs: 
     baseImage,
     settings,
     build,
+    ...(build.runtime ? { runtime: { image: build.runtime.tag, baseImage: build.runtime.baseImage, shared: true as const, builtWhenMissing: true as const } } : {}),
   };
   return {
     target: 'local',
@@ -46,12 +47,23 @@ export function planLocal(project: RProject, options: PlanOptions, buildInputs: 
       },
     ],
     requests: [
+      ...(build.runtime
+        ? [{ service: 'docker', operation: 'ImageBuild', target: build.runtime.tag, body: runtimeBuildRequest(build.runtime.tag), shared: { onlyWhenMissing: true as const } }]
+        : []),
       { service: 'docker', operation: 'ImageBuild', target: details.imageTag, body: imageBuildRequest(details) },
       { service: 'docker', operation: 'ContainerCreate', target: details.container, body: containerCreateRequest(details.imageTag, port, owner, settings) },
     ],
     settings: { ...settings },
     details,
   };
+}
+
+/**
+ * The shared runtime image's build parameters (the context is install.R's inputs only), sent
+ * only when the tag is missing, under a host-wide lock (image/runtimeImage.ts).
+ */
+export function runtimeBuildRequest(tag: string) {
+  return { t: tag, dockerfile: '.rdeploy-build/Dockerfile', networkmode: 'host', rm: true, forcerm: true };
 }
 
 /**

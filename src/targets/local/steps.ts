@@ -1,6 +1,7 @@
 import { AppError } from '../../core/errors';
 import type { DeploymentRecord } from '../../core/records/record';
 import { buildImage } from '../image/buildImage';
+import { ensureRuntimeImage } from '../image/runtimeImage';
 import type { DeployStep, Plan, StepState, TargetContext } from '../Target';
 import { createContainer, removeOwnContainer, startContainer } from './container';
 import type { LocalPlanDetails } from './details';
@@ -17,13 +18,24 @@ export interface ReadyOptions {
 }
 
 /**
- * A local deploy: build the image (the previous one goes once the new deployment answers), create
+ * A local deploy: make sure the shared runtime image exists (built once per base image, waiting
+ * for a concurrent deploy that is building it; not this deployment's resource, so nothing is
+ * recorded for it), build the image (the previous one goes once the new deployment answers), create
  * the container (the previous one goes first: they share a name and a port), start it and wait
  * for GET /ping. The lifecycle records each step and rolls back on failure.
  */
 export function localSteps(plan: Plan<LocalPlanDetails>, ready: ReadyOptions): DeployStep[] {
   const d = plan.details;
+  const runtime = d.build.runtime;
   return [
+    ...(runtime
+      ? [{
+        title: 'Preparing the R Deploy runtime',
+        run: async ({ ctx, owner }: StepState) => {
+          await ensureRuntimeImage(await ctx.connections.docker(), runtime, { logRoot: owner.root, signal: ctx.signal, progress: ctx.progress });
+        },
+      }]
+      : []),
     {
       title: `Building image ${d.imageTag}`,
       creates: { kind: 'image', id: d.imageTag, replaces: 'after' },

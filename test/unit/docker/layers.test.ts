@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildContextFiles, generateDockerfile, renderDockerfile } from '../../../src/core/docker';
+import { buildContextFiles, renderDockerfile } from '../../../src/core/docker';
 import { loadProject } from '../../../src/core/project';
-import { RUNTIME } from './projects';
+import { RUNTIME, dockerfileOf } from './projects';
 
 /**
  * Layer-order property, end to end from a real project folder: the project is read by the real
@@ -35,7 +35,7 @@ function writeProject(files: Record<string, string>): string {
 async function buildInputs(files: Record<string, string>): Promise<string> {
   const dir = writeProject(files);
   const project = await loadProject(dir);
-  const spec = generateDockerfile(project, { name: 'model' });
+  const spec = dockerfileOf(project, { name: 'model' });
   // The folder differs per run; the rest must not.
   const context = buildContextFiles(project, spec, RUNTIME).map((f) => ({ ...f, source: f.source?.replace(dir, '<root>') }));
   return JSON.stringify({ spec, dockerfile: renderDockerfile(spec), context });

@@ -1,5 +1,5 @@
 import type { Lockfile, RPackage, RProject } from '../../../src/core/project/model';
-import type { RuntimeFiles } from '../../../src/core/docker';
+import { generateDockerfile, type DockerfileOptions, type RuntimeFiles, type RuntimeInstall } from '../../../src/core/docker';
 
 /**
  * Hand-built projects for the generator tests, so the goldens pin the generator alone and do not
@@ -69,8 +69,24 @@ export const compiledProject = (): RProject =>
     ],
   });
 
+/**
+ * install.R's inputs, fixed stand-ins (the runtime image's tag is their hash): the goldens pin the
+ * generator, and do not move when the shipped runtime does.
+ */
+export const INSTALL: RuntimeInstall = {
+  'install.R': '# install.R: installs DEPENDENCIES into RDEPLOY_RUNTIME_LIB\n',
+  DEPENDENCIES: 'jsonlite 2.0.0\nhttpuv 1.6.16\n',
+  'native/build.R': 'build_native <- function(dir, lib) lib\n',
+  'native/rdeploy_nodelay.c': '/* TCP_NODELAY helper */\n',
+};
+
 /** The runtime as the extension ships it (listing fixed here; its files are never read). */
 export const RUNTIME: RuntimeFiles = {
   dir: '/ext/runtime',
   files: ['DEPENDENCIES', 'install.R', 'main.R', 'handler.R', 'libpaths.R', 'log.R', 'native.R', 'modes/http.R', 'modes/job.R', 'native/build.R', 'native/rdeploy_nodelay.c'],
+  install: INSTALL,
 };
+
+/** The project's Dockerfile spec with the stand-in runtime. */
+export const dockerfileOf = (project: RProject, options: Omit<DockerfileOptions, 'runtime'> = {}) =>
+  generateDockerfile(project, { runtime: INSTALL, ...options });

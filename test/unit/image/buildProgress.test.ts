@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { generateDockerfile, renderDockerfile } from '../../../src/core/docker';
+import { renderDockerfile } from '../../../src/core/docker';
 import { BuildActivity, describeStep, formatElapsed } from '../../../src/targets/image/buildProgress';
-import { compiledProject, descriptionProject, renvProject } from '../docker/projects';
+import { compiledProject, descriptionProject, renvProject, dockerfileOf } from '../docker/projects';
 
 /** The instructions of a rendered Dockerfile as the classic builder prints them ("Step n/m : ..."). */
 function steps(dockerfile: string): string[] {
@@ -11,15 +11,22 @@ function steps(dockerfile: string): string[] {
 
 describe('describeStep: a human name for every instruction the generator emits', () => {
   it('names each step of a real generated Dockerfile, never the raw instruction', () => {
-    const text = renderDockerfile(generateDockerfile(compiledProject(), { baseImage: 'rocker/r-ver:4.3.2' }));
-    const described = steps(text).map((s) => [s.replace(/^Step \d+\/\d+ : (\S+).*/, '$1'), describeStep(s)!.replace(/^Building image \(\d+\/\d+\): /, '')]);
-    expect(described).toEqual([
+    const spec = dockerfileOf(compiledProject(), { baseImage: 'rocker/r-ver:4.3.2' });
+    const name = (text: string, what?: string) =>
+      steps(text).map((s) => [s.replace(/^Step \d+\/\d+ : (\S+).*/, '$1'), describeStep(s, what)!.replace(/^[^(]+ \(\d+\/\d+\): /, '')]);
+    // The shared runtime image, built first when missing, under its own name.
+    expect(describeStep(steps(spec.runtime!.dockerfile)[0]!, 'Building the R Deploy runtime')).toBe('Building the R Deploy runtime (1/7): preparing the base image');
+    expect(name(spec.runtime!.dockerfile, 'Building the R Deploy runtime')).toEqual([
       ['FROM', 'preparing the base image'],
       ['RUN', 'preparing the base image'],
       ['ENV', 'installing the R Deploy runtime'],
       ['COPY', 'installing the R Deploy runtime'],
       ['COPY', 'installing the R Deploy runtime'],
       ['RUN', 'installing the R Deploy runtime'],
+      ['LABEL', 'finishing the R Deploy runtime'],
+    ]);
+    expect(name(renderDockerfile(spec))).toEqual([
+      ['FROM', 'starting from the R Deploy runtime'],
       ['RUN', 'installing system libraries'],
       ['COPY', 'restoring your R packages'],
       ['RUN', 'restoring your R packages'],
@@ -39,7 +46,8 @@ describe('describeStep: a human name for every instruction the generator emits',
   it('every generated project shape gets a known name (never the fallback)', () => {
     for (const project of [renvProject(), descriptionProject(), compiledProject()]) {
       for (const mode of ['http', 'job'] as const) {
-        for (const s of steps(renderDockerfile(generateDockerfile(project, { baseImage: 'rocker/r-ver:4.3.2', mode })))) {
+        const spec = dockerfileOf(project, { baseImage: 'rocker/r-ver:4.3.2', mode });
+        for (const s of [...steps(renderDockerfile(spec)), ...steps(spec.runtime!.dockerfile)]) {
           expect(describeStep(s), s).not.toMatch(/: building$/);
         }
       }

@@ -103,7 +103,20 @@ describe('production build inputs', () => {
   it('come from the Dockerfile generator with the shipped runtime', () => {
     const plan = createLocalTarget().plan({ ...project, kind: 'scripts', path: '/proj', packages: [] }, opts({ name: 'm', baseImage: 'rdeploy-test/r-base:bookworm' }));
     const d = localDetails(plan as Plan<LocalPlanDetails>);
-    expect(d.build.dockerfile).toMatch(/^FROM rdeploy-test\/r-base:bookworm$/m);
+    // The project's image starts FROM the shared runtime image, which starts FROM the base image.
+    expect(d.build.runtime!.dockerfile).toMatch(/^FROM rdeploy-test\/r-base:bookworm$/m);
+    expect(d.build.dockerfile).toMatch(new RegExp(`^FROM ${d.build.runtime!.tag}$`, 'm'));
+    expect(d.runtime).toEqual({ image: d.build.runtime!.tag, baseImage: 'rdeploy-test/r-base:bookworm', shared: true, builtWhenMissing: true });
+    // Built first, only when missing, and shared: a request of the plan, not a resource of the deployment.
+    expect(plan.requests.map((r) => [r.operation, r.target, r.shared])).toEqual([
+      ['ImageBuild', d.build.runtime!.tag, { onlyWhenMissing: true }],
+      ['ImageBuild', d.imageTag, undefined],
+      ['ContainerCreate', 'rdeploy-m', undefined],
+    ]);
+    expect(plan.resources.map((r) => r.id)).not.toContain(d.build.runtime!.tag);
+    expect(d.build.runtime!.files.map((f) => f.path).sort()).toEqual([
+      '.rdeploy-build/runtime/DEPENDENCIES', '.rdeploy-build/runtime/install.R', '.rdeploy-build/runtime/native/build.R', '.rdeploy-build/runtime/native/rdeploy_nodelay.c',
+    ]);
     expect(d.build.dockerfile).toContain('.rdeploy-build/runtime/');
     expect(d.build.dockerignore).toMatch(/^\.rdeploy$/m);
     const runtimeFiles = d.build.files.filter((f) => f.path.startsWith('.rdeploy-build/runtime/'));

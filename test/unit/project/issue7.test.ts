@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateDockerfile } from '../../../src/core/docker';
+import { dockerfileOf } from '../docker/projects';
 import { AppError } from '../../../src/core/errors';
 import { loadProject } from '../../../src/core/project';
 import { findCredentialFiles } from '../../../src/core/project/credentials';
@@ -40,7 +40,7 @@ describe('a missing handler file (item 8)', () => {
     const project = await loadProject(root);
     expect(project.missingHandlerFile).toBe('score.R');
     expect(project.warnings[0]).toMatch(/^The handler file score.R does not exist/);
-    const e = await error(() => generateDockerfile(project));
+    const e = await error(() => dockerfileOf(project));
     expect(e.code).toBe('config-invalid');
     expect(e.message).toBe(`score.R not found in ${root}: create it with a function score(...), or set "handler" in rdeploy.json.`);
   });
@@ -48,7 +48,7 @@ describe('a missing handler file (item 8)', () => {
   it('names the configured handler file and function', async () => {
     await put('renv.lock', lock({}));
     await put('rdeploy.json', JSON.stringify({ handler: 'api/model.predict_one' }));
-    const e = await error(async () => generateDockerfile(await loadProject(root)));
+    const e = await error(async () => dockerfileOf(await loadProject(root)));
     expect(e.message).toBe(`api/model.R not found in ${root}: create it with a function predict_one(...), or set "handler" in rdeploy.json.`);
   });
 
@@ -57,7 +57,7 @@ describe('a missing handler file (item 8)', () => {
     await put('score.r', SCORE);
     const project = await loadProject(root);
     expect(project.missingHandlerFile).toBeUndefined();
-    expect(() => generateDockerfile(project)).not.toThrow();
+    expect(() => dockerfileOf(project)).not.toThrow();
   });
 
   it('a renv.lock that is a folder is an error, not a project without a lockfile', async () => {
