@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { AppError, cancelledError } from '../../core/errors';
@@ -48,6 +49,9 @@ export async function tryAcquireFileLock<T extends FileLockHolder>(
     if (await createExclusive(file, mine)) return { lock: held(file, mine, tookOver) };
     const holder = await readLockFile<T>(file);
     if (holder && lockHolderAlive(holder)) return { holder };
+    // Unreadable: locks appear whole (see createExclusive), so this one was cut short by a crash
+    // long ago — or is being replaced right now. Only an old one is taken over.
+    if (!holder && (await modifiedWithin(file, 30_000))) return { holder: undefined };
     // Dead (or unreadable: a crash mid-write) — take it over. Two processes may both see it dead:
     // a takeover marker, itself created exclusively, lets only one of them remove it.
     if (await takeOver(file, holder)) tookOver = holder ?? unknown;
@@ -124,21 +128,37 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Creates the lock file with its content in one step: written and synced under a temporary name,
+ * then hard-linked to the lock's name, which fails if it exists. (Opening the lock itself with
+ * `wx` and writing after would let another process read it empty in between, take it for a
+ * crashed holder's, and take it over while its holder runs.)
+ */
 async function createExclusive(file: string, info: FileLockHolder): Promise<boolean> {
-  let handle;
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    handle = await open(file, 'wx', 0o644);
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(JSON.stringify(info) + '\n', 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(temp, file);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new AppError('internal', `Cannot create the lock file ${file}: ${(e as Error).message}.`, { cause: e });
-  }
-  try {
-    await handle.writeFile(JSON.stringify(info) + '\n', 'utf8');
-    await handle.sync();
   } finally {
-    await handle.close();
+    await unlink(temp).catch(() => undefined);
   }
-  return true;
+}
+
+async function modifiedWithin(file: string, ms: number): Promise<boolean> {
+  return stat(file).then(
+    (s) => Date.now() - s.mtimeMs < ms,
+    () => false,
+  );
 }
 
 /** Removes a dead holder's lock; false when another process is doing the same right now. */

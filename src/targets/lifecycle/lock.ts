@@ -30,7 +30,8 @@ export async function acquireLock(root: string, name: string, operation: Operati
   const unknown: LockInfo = { pid: 0, host: '?', startedAt: '?', operation, tool: 'an unknown process' };
   const got = await tryAcquireFileLock(file, mine, unknown);
   if (got.lock) return got.lock;
-  throw busyError(name, got.holder ?? mine, file);
+  if (!got.holder) throw new AppError('busy', `"${name}" is being taken by another process right now; try again in a moment. If none is running, delete ${file}.`);
+  throw busyError(name, got.holder, file);
 }
 
 /** The lock's holder, or undefined when nothing holds it. */
