@@ -53,7 +53,7 @@ export const runtimeLockFile = (dir: string, runtime: Pick<RuntimeImage, 'hash'>
  */
 export async function ensureRuntimeImage(docker: Pick<DockerClient, 'buildImage' | 'getImage'>, runtime: RuntimeImage, opts: EnsureRuntimeOptions): Promise<EnsuredRuntime> {
   const { progress, signal } = opts;
-  if (!opts.noCache && (await exists(docker, runtime.tag))) return { tag: runtime.tag, built: false };
+  if (!opts.noCache && (await upToDate(docker, runtime))) return { tag: runtime.tag, built: false };
 
   const file = runtimeLockFile(opts.lockDir ?? runtimeLockDir(), runtime);
   const heartbeat = opts.heartbeatMs ?? 30_000;
@@ -80,18 +80,20 @@ export async function ensureRuntimeImage(docker: Pick<DockerClient, 'buildImage'
   try {
     if (lock.tookOver) progress?.report({ note: `took over the R Deploy runtime's build lock from pid ${lock.tookOver.pid}, which is no longer running` });
     // Built by the deploy this one waited for (or by any other meanwhile): nothing to do.
-    if ((!opts.noCache || waitedFor !== undefined) && (await exists(docker, runtime.tag))) {
+    if ((!opts.noCache || waitedFor !== undefined) && (await upToDate(docker, runtime))) {
       if (waitedFor !== undefined) progress?.report({ message: `Using the R Deploy runtime ${runtime.tag}, built by pid ${waitedFor}` });
       return { tag: runtime.tag, built: false, ...(waitedFor !== undefined ? { waitedFor } : {}) };
     }
     progress?.report({ message: `Building the R Deploy runtime ${runtime.tag} on ${runtime.baseImage}: once for every project on this base image` });
+    const baseId = (await inspect(docker, runtime.baseImage))?.Id;
     await buildImage(docker, {
       root: opts.logRoot,
       generatedOnly: true,
       what: 'Building the R Deploy runtime',
       inputs: { dockerfile: runtime.dockerfile, dockerignore: '', files: runtime.files },
       tag: runtime.tag,
-      labels: {},
+      // Which base image it was built on: a newer one pulled under the same tag makes it stale.
+      labels: baseId ? { [BASE_ID_LABEL]: baseId } : {},
       ...(signal ? { signal } : {}),
       ...(progress ? { progress } : {}),
       ...(opts.noCache ? { noCache: true } : {}),
@@ -103,12 +105,27 @@ export async function ensureRuntimeImage(docker: Pick<DockerClient, 'buildImage'
   }
 }
 
-async function exists(docker: Pick<DockerClient, 'getImage'>, tag: string): Promise<boolean> {
+export const BASE_ID_LABEL = 'rdeploy.base-image-id';
+
+/**
+ * The runtime image exists and was built on the base image the tag names today. The tag's hash
+ * covers the base image's reference, not its content: after `docker pull rocker/r-ver:latest`
+ * brings a newer one, the runtime is built again on it (as the build cache would have done).
+ */
+async function upToDate(docker: Pick<DockerClient, 'getImage'>, runtime: RuntimeImage): Promise<boolean> {
+  const built = await inspect(docker, runtime.tag);
+  if (!built) return false;
+  const on = built.Config?.Labels?.[BASE_ID_LABEL];
+  if (!on) return true;
+  const base = await inspect(docker, runtime.baseImage);
+  return !base || base.Id === on;
+}
+
+async function inspect(docker: Pick<DockerClient, 'getImage'>, ref: string): Promise<{ Id: string; Config?: { Labels?: Record<string, string> | null } } | undefined> {
   try {
-    await docker.getImage(tag).inspect();
-    return true;
+    return await docker.getImage(ref).inspect();
   } catch (e) {
-    if (dockerStatus(e) === 404) return false;
+    if (dockerStatus(e) === 404) return undefined;
     throw e;
   }
 }

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runtimeImage } from '../../../src/core/docker';
 import { AppError } from '../../../src/core/errors';
 import type { DockerClient } from '../../../src/targets/image/dockerClient';
-import { ensureRuntimeImage as ensure, runtimeLockDir, runtimeLockFile, type EnsureRuntimeOptions } from '../../../src/targets/image/runtimeImage';
+import { BASE_ID_LABEL, ensureRuntimeImage as ensure, runtimeLockDir, runtimeLockFile, type EnsureRuntimeOptions } from '../../../src/targets/image/runtimeImage';
 import { INSTALL } from '../docker/projects';
 
 /**
@@ -16,7 +16,9 @@ import { INSTALL } from '../docker/projects';
  */
 class FakeEngine {
   readonly images = new Set<string>();
-  readonly builds: Array<{ t: string; nocache: boolean; bytes: number }> = [];
+  /** Image id and labels by tag, for the images that have them (the base image, built runtimes). */
+  readonly meta = new Map<string, { Id: string; labels: Record<string, string> }>();
+  readonly builds: Array<{ t: string; nocache: boolean; bytes: number; labels?: Record<string, string> }> = [];
   private open!: () => void;
   gate = new Promise<void>((r) => (this.open = r));
   release(): void {
@@ -26,14 +28,16 @@ class FakeEngine {
     return {
       inspect: async () => {
         if (!this.images.has(tag)) throw Object.assign(new Error(`(HTTP code 404) no such image - No such image: ${tag}`), { statusCode: 404 });
-        return { Id: `sha256:${tag.length}` };
+        const m = this.meta.get(tag);
+        return { Id: m?.Id ?? `sha256:${tag.length}`, Config: { Labels: m?.labels ?? {} } };
       },
     };
   }
-  async buildImage(context: NodeJS.ReadableStream, opts: { t: string; nocache: boolean; abortSignal?: AbortSignal }) {
+  async buildImage(context: NodeJS.ReadableStream, opts: { t: string; nocache: boolean; abortSignal?: AbortSignal; labels?: Record<string, string> }) {
     let bytes = 0;
     for await (const chunk of context as AsyncIterable<Buffer>) bytes += chunk.length;
-    this.builds.push({ t: opts.t, nocache: opts.nocache, bytes });
+    this.builds.push({ t: opts.t, nocache: opts.nocache, bytes, labels: opts.labels });
+    if (opts.labels) this.meta.set(opts.t, { Id: `sha256:built-${this.builds.length}`, labels: opts.labels });
     const { gate, images } = this;
     return (async function* () {
       yield Buffer.from(`${JSON.stringify({ stream: 'Step 1/7 : FROM rdeploy-test/r-base:bookworm\n' })}\n`);
@@ -165,5 +169,20 @@ describe('ensureRuntimeImage', () => {
     expect(runtimeLockDir({ XDG_CACHE_HOME: '/c' })).toBe(path.join('/c', 'rdeploy', 'locks'));
     expect(runtimeLockDir({})).toBe(path.join(os.homedir(), '.cache', 'rdeploy', 'locks'));
     expect(runtimeLockFile('/c/rdeploy/locks', RUNTIME)).toBe(path.join('/c/rdeploy/locks', `runtime-${RUNTIME.hash}.lock`));
+  });
+
+  it('is built again when a newer base image was pulled under the same tag', async () => {
+    const engine = new FakeEngine();
+    engine.release();
+    engine.images.add(RUNTIME.baseImage);
+    engine.meta.set(RUNTIME.baseImage, { Id: 'sha256:base-v1', labels: {} });
+    expect((await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir })).built).toBe(true);
+    expect(engine.builds[0]!.labels).toEqual({ [BASE_ID_LABEL]: 'sha256:base-v1' });
+    // Same base: nothing to do.
+    expect((await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir })).built).toBe(false);
+    // `docker pull` brought a newer image under the tag: the runtime follows it.
+    engine.meta.set(RUNTIME.baseImage, { Id: 'sha256:base-v2', labels: {} });
+    expect((await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir })).built).toBe(true);
+    expect(engine.builds.map((b) => b.labels?.[BASE_ID_LABEL])).toEqual(['sha256:base-v1', 'sha256:base-v2']);
   });
 });
