@@ -70,6 +70,12 @@ export interface Plan<D = unknown> {
   requests: PlannedRequest[];
   /** The target's settings as they apply (defaults filled in). */
   settings: Record<string, unknown>;
+  /**
+   * The Dockerfiles the deploy builds, exactly (`rdeploy dockerfile` and Preview Dockerfile show
+   * these): the deployment's image and the shared runtime image it starts FROM. Absent for a
+   * target that builds no image.
+   */
+  dockerfiles?: { image: string; runtime?: string };
   /** Target-specific: only that target reads them. */
   details: D;
 }

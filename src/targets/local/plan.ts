@@ -54,6 +54,7 @@ export function planLocal(project: RProject, options: PlanOptions, buildInputs: 
       { service: 'docker', operation: 'ContainerCreate', target: details.container, body: containerCreateRequest(details.imageTag, port, owner, settings) },
     ],
     settings: { ...settings },
+    dockerfiles: { image: build.dockerfile, ...(build.runtime ? { runtime: build.runtime.dockerfile } : {}) },
     details,
   };
 }
