@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 const benches = {
   runtime: { file: 'bench/runtime/http-vs-plumber.mjs' },
   build: { file: 'bench/build/rebuild.ts' },
+  lifecycle: { file: 'bench/lifecycle/overhead.ts' },
   extension: { file: 'bench/extension/run.mjs' },
 };
 const [, , ...args] = process.argv;
