@@ -4,19 +4,11 @@ import { writeRenvLock } from '../project/renvWrite';
 import { dockerignorePatterns, generateDockerignore } from './dockerignore';
 import { BUILD_DIR, generateDockerfile, RUNTIME_INSTALL_DIRS, RUNTIME_INSTALL_FILES, type DockerfileOptions } from './generateDockerfile';
 import { renderDockerfile, type DockerfileSpec } from './instructions';
+import type { ContextFile } from './buildData';
 import { restoreScript } from './restoreScript';
 import type { RuntimeImage, RuntimeInstall } from './runtimeImage';
 
-/**
- * A file the build context needs besides the project folder: `content` to write, or `source`, an
- * absolute path whose bytes are copied as they are. Shape-compatible with the local target's
- * BuildFile, which turns these into tar entries; this module never touches the disk.
- */
-export interface ContextFile {
-  path: string;
-  content?: string;
-  source?: string;
-}
+export type { ContextFile };
 
 /**
  * The R runtime shipped with R Deploy: its folder, the files in it (relative, with "/"), and the

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import type { RuntimeImage } from './runtimeImage';
+import type { RuntimeImage } from './buildData';
 
 /**
  * A Dockerfile as data. Generators build these from validated values only; `renderDockerfile`

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors';
-import type { ContextFile } from './buildContext';
+import type { RuntimeImage } from './buildData';
 import { renderDockerfile, type Instruction } from './instructions';
 import { PATHS } from './restoreScript';
 import { checkImage, checkLabel } from './validate';
@@ -28,17 +28,7 @@ export type RuntimeInstall = Readonly<Record<string, string>>;
 export const isRuntimeInstallFile = (rel: string): boolean =>
   (RUNTIME_INSTALL_FILES as readonly string[]).includes(rel) || RUNTIME_INSTALL_DIRS.some((d) => rel.startsWith(`${d}/`));
 
-export interface RuntimeImage {
-  baseImage: string;
-  /** 16 hex digits of sha256 over the base image reference, install.R's inputs and the Dockerfile. */
-  hash: string;
-  /** `rdeploy/runtime:<hash>`: the project Dockerfile's FROM. */
-  tag: string;
-  /** The rendered Dockerfile, its label included. */
-  dockerfile: string;
-  /** The whole build context besides the Dockerfile: install.R's inputs, by content. */
-  files: ContextFile[];
-}
+export type { RuntimeImage };
 
 /**
  * The runtime image, as data: the base image, the non-root user and the runtime's own library
