@@ -130,9 +130,20 @@ error_json <- function(type, message) {
 # "serialization" (the result could not be turned into JSON); body is JSON text.
 # A handler error or an unconvertible result is logged, one line with its class and message
 # (a payload error is not: its message may quote the payload).
-invoke_handler <- function(handler, text) {
+# `extra`: named arguments the mode adds to the payload's (lambda mode's `context`); a payload
+# field of the same name is refused rather than silently replaced.
+invoke_handler <- function(handler, text, extra = NULL) {
   decoded <- decode_payload(text)
   if (!decoded$ok) return(list(kind = "payload", body = error_json(decoded$errorType, decoded$errorMessage)))
+  if (length(extra)) {
+    clash <- intersect(names(extra), names(decoded$args))
+    if (length(clash)) {
+      return(list(kind = "payload", body = error_json("PayloadError", sprintf(
+        "the payload has a field named '%s', which is the handler's %s argument here; rename the field",
+        clash[1], clash[1]))))
+    }
+    decoded$args <- c(decoded$args, extra)
+  }
   result <- tryCatch(
     with_output_to_logs(log_warnings(do.call(handler$fn, decoded$args, quote = TRUE), handler$label)),
     error = function(e) structure(list(e), class = "rdeploy_failure"))

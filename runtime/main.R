@@ -1,5 +1,5 @@
 # R Deploy runtime entry point:  Rscript /opt/rdeploy/runtime/main.R <mode>
-# One file per mode in modes/ (http, job; lambda to come), sharing handler.R.
+# One file per mode in modes/ (http, job, lambda), sharing handler.R.
 #
 # Environment:
 #   RDEPLOY_HANDLER      file.function, default score.score (function score in score.R)
@@ -8,8 +8,10 @@
 #   PORT, RDEPLOY_HOST   http mode, default 8080 and 0.0.0.0
 #   RDEPLOY_PAYLOAD, RDEPLOY_PAYLOAD_FILE, RDEPLOY_PAYLOAD_URL   job mode (else stdin)
 #   RDEPLOY_WORKERS, RDEPLOY_MAX_PAYLOAD_BYTES   http mode, default 2 and 6291456
+#   AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT   lambda mode (_HANDLER and
+#                        LAMBDA_TASK_ROOT, when set, take the place of RDEPLOY_HANDLER/APP_DIR)
 # Exit codes: 0 ok (http: stopped by SIGTERM/SIGINT), 1 handler error (job), 2 usage or bad
-# payload, 3 handler not loadable (job), 4 runtime setup problem (missing package, port
+# payload, 3 handler not loadable (job, lambda), 4 runtime setup problem (missing package, port
 # unavailable), 130/143 job stopped by SIGINT/SIGTERM.
 local({
   file_arg <- grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)[1]
@@ -20,7 +22,7 @@ local({
   for (f in c("log.R", "libpaths.R", "handler.R", "native.R")) {
     sys.source(file.path(runtime_dir, f), envir = rt)
   }
-  usage <- "usage: Rscript main.R <http|job>"
+  usage <- "usage: Rscript main.R <http|job|lambda>"
   mode <- commandArgs(trailingOnly = TRUE)[1]
   mode_file <- file.path(runtime_dir, "modes", paste0(mode, ".R"))
   if (is.na(mode) || !grepl("^[a-z]+$", mode) || !file.exists(mode_file)) {

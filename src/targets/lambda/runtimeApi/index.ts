@@ -1,0 +1,3 @@
+// The project's own Lambda Runtime API (the local twin's server); see server.ts.
+export { RuntimeApiServer } from './server';
+export * from './types';
