@@ -94,7 +94,12 @@ export class RuntimeApiServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const entry: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, bodyBytes: 0, status: 0, receivedAt: Date.now() };
     this.recorded.push(entry);
-    res.on('finish', () => (entry.status = res.statusCode));
+    // Set as the answer is written (not on 'finish'), so it is there when an invoke() settles.
+    const writeHead = res.writeHead.bind(res);
+    res.writeHead = ((status: number, ...rest: unknown[]) => {
+      entry.status = status;
+      return (writeHead as (...a: unknown[]) => http.ServerResponse)(status, ...rest);
+    }) as typeof res.writeHead;
     const route = matchRoute(req.method ?? '', req.url ?? '');
     // A body is read whatever the route (so the connection stays usable), up to the limit + 1.
     const body = await readBody(req, MAX_RESPONSE_BYTES);
