@@ -2,6 +2,7 @@
 // /next takes it, /response or /error settles it. One runtime, one invocation at a time, as in a
 // Lambda execution environment. States as Lambda names them (Started, Ready, Running, InitError).
 import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import * as shapes from './errorShapes';
 import type { ApiAnswer } from './errorShapes';
 import type { InvokeFailure, InvokeOptions, InvokeResult } from './types';
@@ -11,6 +12,8 @@ export interface QueuedEvent {
   payload: Buffer;
   headers: Record<string, string>;
   startedAt: number;
+  /** performance.now() at invoke(), for durations finer than Date.now()'s milliseconds. */
+  t0: number;
   timeoutMs: number;
   settle: (result: InvokeResult) => void;
   timer?: NodeJS.Timeout;
@@ -56,7 +59,7 @@ export class Invocations {
       ...options.extraHeaders,
     };
     return new Promise<InvokeResult>((resolve) => {
-      const event: QueuedEvent = { requestId, payload, headers, startedAt, timeoutMs, settle: resolve };
+      const event: QueuedEvent = { requestId, payload, headers, startedAt, t0: performance.now(), timeoutMs, settle: resolve };
       if (this.initFailure) return resolve(this.initFailed(event));
       event.timer = setTimeout(() => this.expire(event), Math.max(0, deadlineMs - startedAt));
       this.pending.push(event);
@@ -89,7 +92,7 @@ export class Invocations {
     this.current = undefined;
     this.state = 'Ready';
     clearTimeout(event.timer);
-    const base = { requestId, durationMs: Date.now() - event.startedAt };
+    const base = { requestId, durationMs: elapsed(event) };
     if (!body) {
       event.settle({ ...base, ok: false, functionError: 'Unhandled', body: '', ...shapes.responseTooLarge(bytes) });
       return shapes.requestEntityTooLarge();
@@ -121,7 +124,7 @@ export class Invocations {
     this.waiters.splice(0);
     for (const event of left) {
       clearTimeout(event.timer);
-      event.settle({ requestId: event.requestId, durationMs: Date.now() - event.startedAt, ok: false, functionError: 'Unhandled', body: '', errorType: 'Runtime.Closed', errorMessage: reason });
+      event.settle({ requestId: event.requestId, durationMs: elapsed(event), ok: false, functionError: 'Unhandled', body: '', errorType: 'Runtime.Closed', errorMessage: reason });
     }
   }
 
@@ -154,12 +157,12 @@ export class Invocations {
       this.onTimeout?.(event.requestId);
     } else return;
     const error = shapes.timedOut(event.requestId, event.timeoutMs);
-    event.settle({ requestId: event.requestId, durationMs: Date.now() - event.startedAt, ok: false, functionError: 'Unhandled', body: JSON.stringify(error), ...error });
+    event.settle({ requestId: event.requestId, durationMs: elapsed(event), ok: false, functionError: 'Unhandled', body: JSON.stringify(error), ...error });
   }
 
   private initFailed(event: QueuedEvent): InvokeFailure {
     const failure = this.initFailure!;
-    return { requestId: event.requestId, durationMs: Date.now() - event.startedAt, ok: false, functionError: 'Unhandled', body: failure.body, errorType: failure.errorType, errorMessage: failure.errorMessage };
+    return { requestId: event.requestId, durationMs: elapsed(event), ok: false, functionError: 'Unhandled', body: failure.body, errorType: failure.errorType, errorMessage: failure.errorMessage };
   }
 }
 
@@ -182,4 +185,8 @@ function errorFields(text: string, headerType: string | undefined): { errorType:
 function newTraceId(now: number): string {
   const seconds = Math.floor(now / 1000).toString(16).padStart(8, '0');
   return `Root=1-${seconds}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+}
+
+function elapsed(event: QueuedEvent): number {
+  return Math.round((performance.now() - event.t0) * 1000) / 1000;
 }
