@@ -58,9 +58,9 @@ export async function runDestroy(target: Target, owner: Owner, ctx: TargetContex
     const describe = (kind: string, id: string) => target.resources[kind]?.describe(id, current ?? stub(owner, target)) ?? `${kind} ${id}`;
     const removeAndReport = async (kind: string, id: string, recorded: boolean) => {
       handled.add(`${kind}\0${id}`);
-      ctx.progress?.report({ message: `Removing ${describe(kind, id)}` });
       try {
-        const outcome = await removeOne(target, { kind, id }, owner, ctx);
+        // The progress line only for what is ours: never "Removing" what is then left alone.
+        const outcome = await removeOne(target, { kind, id }, owner, ctx, () => ctx.progress?.report({ message: `Removing ${describe(kind, id)}` }));
         if (outcome === 'removed') report.removed.push(describe(kind, id));
         else if (recorded) (outcome === 'gone' ? report.alreadyGone : report.leftAlone).push(describe(kind, id));
         if (outcome !== 'not-ours') for (const r of current?.resources ?? []) if (r.kind === kind && r.id === id) r.state = 'deleted';
