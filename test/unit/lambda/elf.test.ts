@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectElf, readElfVersionNeeds, type ElfVersionNeeds } from '../../../src/targets/lambda/package/elf';
-import { compileFixtures, prng, readelfNeeds, readelfUndefinedByVersion, withoutSectionHeaders, type Fixtures } from './elfFixtures';
+import { compile32, compileFixtures, prng, readelfNeeds, readelfUndefinedByVersion, toBigEndian64, withoutSectionHeaders, type Fixtures } from './elfFixtures';
 
 const LIBM = '/lib/x86_64-linux-gnu/libm.so.6';
 const LIBR = '/usr/lib/R/lib/libR.so';
@@ -147,5 +147,29 @@ describe('hostile input', () => {
       if (dv.getUint32(o + 4, true) === 0x6ffffffe) dv.setUint32(Number(dv.getBigUint64(o + 24, true)) + 8, 0xfffffff0, true);
     }
     expect(inspectElf(bytes)).toMatchObject({ kind: 'unreadable', reason: expect.stringContaining('outside the file') as unknown });
+  });
+});
+
+describe('other classes and byte orders', () => {
+  it('reads a 32-bit (i386) shared object exactly as readelf does', () => {
+    const path = compile32(fx.dir);
+    expect(path, 'gcc -m32 and ld -m elf_i386 build the 32-bit fixture').toBeDefined();
+    const r = readElfVersionNeeds(new Uint8Array(readFileSync(path!)));
+    expect(versionsOf(r, 'libc.so.6')).toEqual({ 'GLIBC_2.36': ['arc4random'], 'GLIBC_2.0': ['strlen'] });
+    expectSameAsReadelf(path!);
+  });
+
+  it.each(['new.so', 'relr.so'])('reads %s rewritten as big endian exactly as readelf does, with and without section headers', (name) => {
+    const big = toBigEndian64(fx.bytes(name));
+    const path = join(fx.dir, `big-${name}`);
+    writeFileSync(path, big);
+    expect(execFileSync('readelf', ['-h', path], { encoding: 'utf8' })).toContain('big endian');
+    expectSameAsReadelf(path);
+    expect(readElfVersionNeeds(big)).toEqual(readElfVersionNeeds(fx.bytes(name)));
+    // The dynamic-segment path on big endian: drop the section headers (the swap keeps the layout).
+    const bare = big.slice();
+    new DataView(bare.buffer).setBigUint64(40, 0n, false);
+    bare.fill(0, 58, 64);
+    expect(readElfVersionNeeds(bare)).toEqual(readElfVersionNeeds(fx.bytes(name)));
   });
 });
