@@ -80,6 +80,16 @@ export interface Plan<D = unknown> {
   details: D;
 }
 
+/** One prerequisite, as `rdeploy doctor` prints it: what was found and, when not ok, what to do. */
+export interface TargetCheck {
+  /** Stable, for scripts: "aws-credentials", "region", … */
+  id: string;
+  title: string;
+  status: 'ok' | 'warn' | 'fail' | 'skip';
+  detail: string;
+  fix?: string;
+}
+
 /** A resource state as destroy and ownership checks see it. */
 export type Ownership = 'ours' | 'gone' | 'theirs';
 
@@ -180,6 +190,11 @@ export interface Target<D = unknown> {
   readonly prices: PriceTable;
   /** Pure: what a plan would use of those prices under the stated workload. */
   usage(plan: Plan<D>, workload: Workload): Usage;
+  /**
+   * What `rdeploy doctor` and Check Deploy Prerequisites check for this target besides Docker,
+   * R and the project: its credentials, region, quotas. A target that needs none leaves it out.
+   */
+  checks?(settings: Record<string, unknown>, ctx: TargetContext): Promise<TargetCheck[]>;
   /** The options a redeploy keeps from the record (e.g. the base image it was built on). */
   redeployOptions(record: DeploymentRecord): { baseImage?: string };
 }

@@ -14,6 +14,7 @@ import { checkEngine, type ConnectEngine, type EngineProbe } from './engineCheck
 import { checkProject, type ProjectFindings } from './projectCheck';
 import { checkR, systemRProbe, type RProbe } from './rCheck';
 import { remoteImageSize, type FetchLike } from './registrySize';
+import { standardConnections } from '../connections';
 import { checkTarget } from './targetCheck';
 import { notOk, type CheckResult, type DoctorReport } from './types';
 
@@ -66,7 +67,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const fetchFn = options.fetch ?? (globalThis.fetch as FetchLike);
   const sizeOf = (image: string) => remoteImageSize(image, { fetch: fetchFn, timeoutMs: options.registryTimeoutMs ?? 3_000, arch: engine.arch });
   const base = await baseImageFor(entry, project, options.baseImage, engine.engine, sizeOf);
-  const checks = [...engine.checks, r, ...project.checks, base, checkTarget(entry)];
+  const settings = targetSettings(entry, project.config);
+  const target = await checkTarget(entry, settings, standardConnections(inputs));
+  const checks = [...engine.checks, r, ...project.checks, base, ...target];
   return { ok: !checks.some((c) => c.status === 'fail'), checks };
 }
 
@@ -110,4 +113,13 @@ function planBaseImage(entry: CatalogueEntry, project: RProject, config: Config,
   const name = defaultDeploymentName(project.root, config.name) || 'doctor';
   const plan = target.plan(project, { name, baseImage: given ?? config.baseImage, exclude: config.exclude, settings: resolveSettings(kind, config) });
   return plan.baseImage;
+}
+
+/** The target's settings from rdeploy.json; a config that does not parse leaves them at their defaults (the project check says why). */
+function targetSettings(entry: CatalogueEntry, config: Config | undefined): Record<string, unknown> {
+  try {
+    return resolveSettings(entry.kind, config ?? {});
+  } catch {
+    return {};
+  }
 }

@@ -1,16 +1,8 @@
-/** What one check found. `fix` is the one sentence of what to do, present when the status is not ok. */
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+import type { TargetCheck } from '../Target';
 
-export interface CheckResult {
-  /** Stable, for scripts and tests: "docker-context", "docker-engine", "r", "project", … */
-  id: string;
-  /** What was checked, in a few words: "Docker engine". */
-  title: string;
-  status: CheckStatus;
-  /** What was found, one line. */
-  detail: string;
-  fix?: string;
-}
+/** What one check found (the shape a target's own checks have too). `fix` is the one sentence of what to do, present when the status is not ok. */
+export type CheckStatus = TargetCheck['status'];
+export type CheckResult = TargetCheck;
 
 export interface DoctorReport {
   /** False when any check failed (warnings and skips do not stop a deploy). */

@@ -6,6 +6,7 @@ import { CATALOGUE, type CatalogueEntry } from '../../../src/targets/catalogue';
 import { formatCheck, formatReport, runDoctor, type DoctorReport } from '../../../src/targets/doctor';
 import type { ConnectEngine, EngineProbe } from '../../../src/targets/doctor/engineCheck';
 import { checkTarget } from '../../../src/targets/doctor/targetCheck';
+import { createTestTarget } from '../../support/testTarget';
 import type { EngineInputs } from '../../../src/targets/image/engine';
 import { dockerUnavailable } from '../../../src/targets/image/engineConnect';
 
@@ -94,10 +95,38 @@ describe('runDoctor', () => {
 });
 
 describe('doctor: the target', () => {
-  it.each(CATALOGUE.map((e) => [e.kind, e as CatalogueEntry] as const))('%s', (_kind, entry) => {
-    const c = checkTarget(entry);
+  const connections = { docker: () => Promise.reject(new Error('not used')) };
+  it.each(CATALOGUE.map((e) => [e.kind, e as CatalogueEntry] as const))('%s', async (_kind, entry) => {
+    const [c] = await checkTarget(entry, {}, connections);
     if (entry.target && !entry.capabilities.credentials) expect(c).toMatchObject({ status: 'ok', detail: `${entry.label}: no cloud account or credentials needed` });
     if (!entry.target) expect(c).toMatchObject({ status: 'skip', detail: `the ${entry.label} target is not available in this version` });
+  });
+
+  it("runs the target's own checks (credentials, region) with its settings, and a check that throws is a failure with the fix", async () => {
+    const { target } = createTestTarget();
+    const seen: Record<string, unknown>[] = [];
+    const entry: CatalogueEntry = {
+      kind: 'local',
+      label: 'A cloud',
+      description: 'test double',
+      icon: 'cloud',
+      capabilities: { endpoint: true, schedule: false, liveLogs: false, costsMoney: true, credentials: true, statusPollSeconds: 60 },
+      settings: target.settings,
+      target: () => ({
+        ...target,
+        checks: async (settings) => {
+          seen.push(settings);
+          return [{ id: 'credentials', title: 'Credentials', status: 'fail', detail: 'no credentials found', fix: 'Run `aws configure`.' }];
+        },
+      }),
+    };
+    expect(await checkTarget(entry, { region: 'eu-central-1' }, connections)).toEqual([
+      { id: 'target', title: 'Target local', status: 'ok', detail: 'A cloud' },
+      { id: 'credentials', title: 'Credentials', status: 'fail', detail: 'no credentials found', fix: 'Run `aws configure`.' },
+    ]);
+    expect(seen).toEqual([{ region: 'eu-central-1' }]);
+    const throwing: CatalogueEntry = { ...entry, target: () => ({ ...target, checks: () => Promise.reject(new Error('The region is not set. Set it with --set region=…')) }) };
+    expect(await checkTarget(throwing, {}, connections)).toEqual([{ id: 'target', title: 'Target local', status: 'fail', detail: 'The region is not set', fix: 'Set it with --set region=…' }]);
   });
 });
 
