@@ -1,7 +1,9 @@
 // The Runtime API server's own answers (no R): Lambda's status codes and error shapes.
 import http from 'node:http';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvokeRequestError, RuntimeApiServer } from '../../../src/targets/lambda/runtimeApi';
+import { Invocations } from '../../../src/targets/lambda/runtimeApi/invocations';
 
 const servers: RuntimeApiServer[] = [];
 afterEach(async () => {
@@ -107,6 +109,75 @@ describe('Runtime API server', () => {
       ['POST', '/2018-06-01/runtime/init/error', 0, 2],
     ]);
     expect(api.requests()[0]?.headers['x-probe']).toBe('1');
+    expect(api.runtimeState).toBe('Started');
+  });
+
+  it('answers a request id that is not valid percent-encoding with 400 InvalidRequestID', async () => {
+    const api = await server();
+    const res = await call(api, 'POST', post('%E0%A4%A', 'response'), '1');
+    expect(res).toMatchObject({ status: 400, body: '{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}' });
+    expect((await call(api, 'GET', '/2018-06-01/runtime/nothing')).status).toBe(404);
+  });
+
+  it('survives a client that goes away in the middle of its body', async () => {
+    const api = await server();
+    const [host, port] = api.address.split(':');
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(Number(port), host, () => {
+        socket.write('POST /2018-06-01/runtime/init/error HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"error', () => setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50));
+      });
+      socket.on('error', reject);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(api.runtimeState).toBe('Started');
+    const result = api.invoke('{}', { timeoutMs: 5000 });
+    const id = (await call(api, 'GET', NEXT)).headers['lambda-runtime-aws-request-id'] as string;
+    expect((await call(api, 'POST', post(id, 'response'), '2')).status).toBe(202);
+    expect(await result).toMatchObject({ ok: true, body: '2' });
+  });
+
+  it('refuses header values that cannot be sent, and keeps serving', async () => {
+    const api = await server();
+    for (const options of [{ clientContext: 'a\nb' }, { traceId: 'x\r\nInjected: 1' }, { tenantId: 'caf\u20ac' }, { extraHeaders: { 'Bad Name': 'v' } }]) {
+      const err = await api.invoke('{}', options).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvokeRequestError);
+      expect(err).toMatchObject({ statusCode: 400 });
+    }
+    const result = api.invoke('{}', { timeoutMs: 5000 });
+    const event = await call(api, 'GET', NEXT);
+    expect(event.status).toBe(200);
+    const id = event.headers['lambda-runtime-aws-request-id'] as string;
+    expect((await call(api, 'POST', post(id, 'response'), '3')).status).toBe(202);
+    expect(await result).toMatchObject({ ok: true, body: '3' });
+  });
+
+  it('fails an event that a /next cannot carry, and goes back to Ready', async () => {
+    const inv = new Invocations('arn:aws:lambda:us-east-1:000000000000:function:f');
+    const failed = inv.invoke(Buffer.from('{}'), { timeoutMs: 5000 });
+    expect(inv.next(() => {
+      throw new TypeError('Invalid character in header content');
+    })).toBeUndefined();
+    expect(await failed).toMatchObject({ ok: false, functionError: 'Unhandled', errorType: 'Runtime.DeliveryFailed' });
+    expect(inv.runtimeState).toBe('Ready');
+    const taken: string[] = [];
+    expect(inv.next((e) => (taken.push(e.requestId), true))).toBeUndefined();
+    const ok = inv.invoke(Buffer.from('{}'), { timeoutMs: 5000 });
+    expect(taken).toHaveLength(1);
+    expect(inv.answer(taken[0]!, 'response', Buffer.from('1'), 1)).toMatchObject({ status: 202 });
+    expect(await ok).toMatchObject({ ok: true, body: '1' });
+  });
+
+  it('refuses payloads that are not JSON or not UTF-8, as Lambda Invoke does (400 InvalidRequestContentException)', async () => {
+    const api = await server();
+    const notJson = await api.invoke('not json').catch((e: unknown) => e);
+    expect(notJson).toBeInstanceOf(InvokeRequestError);
+    expect(notJson).toMatchObject({ errorType: 'InvalidRequestContentException', statusCode: 400 });
+    expect((notJson as Error).message).toMatch(/^Could not parse request body into json: Could not parse payload into json: /);
+    const notUtf8 = await api.invoke(Buffer.from([0x22, 0x97, 0x22])).catch((e: unknown) => e);
+    expect(notUtf8).toMatchObject({ errorType: 'InvalidRequestContentException', statusCode: 400, message: 'Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 start byte 0x97' });
     expect(api.runtimeState).toBe('Started');
   });
 });

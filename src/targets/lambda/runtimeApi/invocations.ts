@@ -138,7 +138,21 @@ export class Invocations {
       const event = this.pending[0]!;
       this.state = 'Running';
       this.current = event;
-      if (waiter(event)) {
+      let taken: boolean;
+      try {
+        taken = waiter(event);
+      } catch (e) {
+        // The event cannot be delivered (a header value the HTTP layer refuses): it fails, and
+        // the runtime stays Ready for the next one instead of Running forever.
+        this.pending.shift();
+        this.state = 'Ready';
+        this.current = undefined;
+        clearTimeout(event.timer);
+        const errorMessage = `the event could not be delivered to the runtime: ${e instanceof Error ? e.message : String(e)}`;
+        event.settle({ requestId: event.requestId, durationMs: elapsed(event), ok: false, functionError: 'Unhandled', body: JSON.stringify({ errorMessage, errorType: 'Runtime.DeliveryFailed' }), errorType: 'Runtime.DeliveryFailed', errorMessage });
+        continue;
+      }
+      if (taken) {
         this.pending.shift();
         return;
       }

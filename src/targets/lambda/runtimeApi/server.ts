@@ -9,7 +9,8 @@
 // inject faults (injectFault()): both are test seams, documented as such.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiAnswer } from './errorShapes';
+import { isUtf8 } from 'node:buffer';
+import { invalidRequestId, type ApiAnswer } from './errorShapes';
 import { Invocations, type QueuedEvent, type Waiter } from './invocations';
 import {
   InvokeRequestError,
@@ -35,7 +36,14 @@ export class RuntimeApiServer {
 
   private constructor(private readonly options: RuntimeApiServerOptions) {
     this.invocations = new Invocations(options.functionArn ?? DEFAULT_ARN, options.onTimeout);
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server = http.createServer((req, res) => {
+      // Nothing may escape a request: an unhandled rejection would end the process. A request
+      // that fails in an unforeseen way gets a 500 when its connection is still there.
+      this.handle(req, res).catch((e: unknown) => {
+        if (res.headersSent || res.destroyed || req.socket.destroyed) return void res.destroy();
+        send(res, { status: 500, body: { errorMessage: e instanceof Error ? e.message : String(e), errorType: 'InternalError' } });
+      });
+    });
     // /next is a long poll: no server-side timeout may cut it.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 60_000;
@@ -66,6 +74,8 @@ export class RuntimeApiServer {
         new InvokeRequestError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`, 413),
       );
     }
+    const refused = payloadProblem(bytes) ?? headerProblem(options);
+    if (refused) return Promise.reject(refused);
     return this.invocations.invoke(bytes, options);
   }
 
@@ -102,7 +112,13 @@ export class RuntimeApiServer {
     }) as typeof res.writeHead;
     const route = matchRoute(req.method ?? '', req.url ?? '');
     // A body is read whatever the route (so the connection stays usable), up to the limit + 1.
-    const body = await readBody(req, MAX_RESPONSE_BYTES);
+    // A client that goes away mid-body has no one left to answer.
+    let body: { data: Buffer | undefined; bytes: number };
+    try {
+      body = await readBody(req, MAX_RESPONSE_BYTES);
+    } catch {
+      return void req.socket.destroy();
+    }
     entry.bodyBytes = body.bytes;
     if (route.kind === 'notFound') return send(res, { status: 404, body: {} }, '404 page not found\n');
     if (route.kind === 'methodNotAllowed') return send(res, { status: 405, body: {} }, '');
@@ -118,6 +134,7 @@ export class RuntimeApiServer {
         return this.next(req, res);
       case 'response':
       case 'error':
+        if (route.requestId === undefined) return send(res, invalidRequestId());
         return send(res, this.invocations.answer(route.requestId, route.name, body.data, body.bytes, errorType));
       case 'initError':
         return send(res, this.invocations.initError(body.data ?? Buffer.alloc(0), errorType));
@@ -127,15 +144,21 @@ export class RuntimeApiServer {
   private next(req: http.IncomingMessage, res: http.ServerResponse): void {
     const waiter: Waiter = (event: QueuedEvent) => {
       if (res.destroyed || res.writableEnded) return false;
-      res.setHeader('Content-Type', 'application/json');
-      for (const [name, value] of Object.entries(event.headers)) res.setHeader(name, value);
-      if (this.options.chunkedNext) {
-        res.writeHead(200, { 'Transfer-Encoding': 'chunked' });
-        for (let at = 0; at < event.payload.length; at += 65536) res.write(event.payload.subarray(at, at + 65536));
-        res.end();
-      } else {
-        res.writeHead(200, { 'Content-Length': String(event.payload.length) });
-        res.end(event.payload);
+      try {
+        res.setHeader('Content-Type', 'application/json');
+        for (const [name, value] of Object.entries(event.headers)) res.setHeader(name, value);
+        if (this.options.chunkedNext) {
+          res.writeHead(200, { 'Transfer-Encoding': 'chunked' });
+          for (let at = 0; at < event.payload.length; at += 65536) res.write(event.payload.subarray(at, at + 65536));
+          res.end();
+        } else {
+          res.writeHead(200, { 'Content-Length': String(event.payload.length) });
+          res.end(event.payload);
+        }
+      } catch (e) {
+        // This /next cannot be answered: its runtime sees a failed call and polls again.
+        res.destroy();
+        throw e;
       }
       return true;
     };
@@ -156,7 +179,8 @@ export class RuntimeApiServer {
 
 type Route =
   | { kind: 'route'; name: 'next' | 'initError' }
-  | { kind: 'route'; name: 'response' | 'error'; requestId: string }
+  /** requestId undefined: the id in the path is not valid percent-encoding. */
+  | { kind: 'route'; name: 'response' | 'error'; requestId: string | undefined }
   | { kind: 'notFound' }
   | { kind: 'methodNotAllowed' };
 
@@ -168,8 +192,74 @@ function matchRoute(method: string, url: string): Route {
   if (rest === 'invocation/next') return method === 'GET' ? { kind: 'route', name: 'next' } : { kind: 'methodNotAllowed' };
   if (rest === 'init/error') return post({ kind: 'route', name: 'initError' });
   const m = /^invocation\/([^/]+)\/(response|error)$/.exec(rest);
-  if (m) return post({ kind: 'route', name: m[2] as 'response' | 'error', requestId: decodeURIComponent(m[1]!) });
+  if (m) return post({ kind: 'route', name: m[2] as 'response' | 'error', requestId: decodePathSegment(m[1]!) });
   return { kind: 'notFound' };
+}
+
+/** decodeURIComponent, or undefined where it would throw (malformed percent-encoding). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lambda's Invoke refuses a payload that is not JSON in UTF-8 (an empty one is taken). */
+function payloadProblem(bytes: Buffer): InvokeRequestError | undefined {
+  if (bytes.length === 0) return undefined;
+  const prefix = 'Could not parse request body into json: Could not parse payload into json: ';
+  if (!isUtf8(bytes)) {
+    return new InvokeRequestError('InvalidRequestContentException', prefix + utf8Problem(bytes), 400);
+  }
+  try {
+    JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    return new InvokeRequestError('InvalidRequestContentException', prefix + (e instanceof Error ? e.message : String(e)), 400);
+  }
+  return undefined;
+}
+
+/** Where a UTF-8 decoder gives up, in the words of Lambda's (Jackson's) message. */
+function utf8Problem(bytes: Buffer): string {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len === 0) return `Invalid UTF-8 start byte 0x${hex(b)}`;
+    for (let k = 1; k < len; k++) {
+      const c = bytes[i + k];
+      if (c === undefined) return 'Unexpected end-of-input in UTF-8 sequence';
+      if ((c & 0xc0) !== 0x80) return `Invalid UTF-8 middle byte 0x${hex(c)}`;
+    }
+    i += len;
+  }
+  return 'Invalid UTF-8'; // overlong or surrogate forms, which the checks above let through
+}
+
+const hex = (b: number): string => b.toString(16).padStart(2, '0');
+
+/** Values that become /next headers must be valid header values (no CR, LF or other controls). */
+function headerProblem(options: InvokeOptions): InvokeRequestError | undefined {
+  const values: [string, string | undefined][] = [
+    ['functionArn', options.functionArn],
+    ['clientContext', options.clientContext],
+    ['cognitoIdentity', options.cognitoIdentity],
+    ['traceId', options.traceId],
+    ['tenantId', options.tenantId],
+    ...Object.entries(options.extraHeaders ?? {}).map(([k, v]): [string, string] => [`extraHeaders['${k}']`, v]),
+  ];
+  for (const [name, value] of values) {
+    if (value !== undefined && /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      return new InvokeRequestError('InvalidParameterValueException', `${name} cannot be sent as a header: it holds a control character or a character outside Latin-1`, 400);
+    }
+  }
+  for (const name of Object.keys(options.extraHeaders ?? {})) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      return new InvokeRequestError('InvalidParameterValueException', `extraHeaders: '${name}' is not a valid header name`, 400);
+    }
+  }
+  return undefined;
 }
 
 /** The body, or data undefined when it is longer than `limit` (the rest is read and dropped). */
