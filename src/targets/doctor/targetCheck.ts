@@ -1,3 +1,4 @@
+import { redactSecretText } from '../../core/secrets';
 import type { CatalogueEntry } from '../catalogue';
 import type { Connections } from '../Target';
 import { notOk, ok, splitMessage, type CheckResult } from './types';
@@ -21,7 +22,8 @@ export async function checkTarget(entry: CatalogueEntry, settings: Record<string
     return [ok('target', title, entry.label), ...(await target.checks(settings, { connections }))];
   } catch (e) {
     // A check that cannot run is itself a finding, in the target's own sentence.
-    const { detail, fix } = splitMessage(e instanceof Error ? e.message : String(e));
+    // Its text may quote a signed URL or a key: masked like every message a user reads.
+    const { detail, fix } = splitMessage(redactSecretText(e instanceof Error ? e.message : String(e)));
     return [notOk('fail', 'target', title, detail, fix)];
   }
 }

@@ -127,6 +127,12 @@ describe('doctor: the target', () => {
     expect(seen).toEqual([{ region: 'eu-central-1' }]);
     const throwing: CatalogueEntry = { ...entry, target: () => ({ ...target, checks: () => Promise.reject(new Error('The region is not set. Set it with --set region=…')) }) };
     expect(await checkTarget(throwing, {}, connections)).toEqual([{ id: 'target', title: 'Target local', status: 'fail', detail: 'The region is not set', fix: 'Set it with --set region=…' }]);
+    const leaking: CatalogueEntry = {
+      ...entry,
+      target: () => ({ ...target, checks: () => Promise.reject(new Error('Cannot read https://b.s3.amazonaws.com/x?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE&X-Amz-Signature=deadbeef (key AKIAIOSFODNN7EXAMPLE)')) }),
+    };
+    const [failed] = await checkTarget(leaking, {}, connections);
+    expect(failed).toMatchObject({ status: 'fail', detail: 'Cannot read https://b.s3.amazonaws.com/x?X-Amz-Credential=***&X-Amz-Signature=*** (key AKIA***)' });
   });
 });
 
