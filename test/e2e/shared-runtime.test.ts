@@ -38,7 +38,7 @@ describe('three deploys started together build the shared runtime image once', (
     });
     const res = await rdeploy(['dockerfile', dirs[0]!, '--base-image', base]);
     expect(res.code, res.stderr).toBe(0);
-    runtimeTag = /^FROM (rdeploy\/runtime:[0-9a-f]{16})$/m.exec(res.stdout)![1]!;
+    runtimeTag = /^FROM (rdeploy-runtime:[0-9a-f]{16})$/m.exec(res.stdout)![1]!;
   });
 
   afterAll(async () => {

@@ -57,7 +57,7 @@ describe('commands', () => {
     // No baseImage argument: the workspace setting (.vscode/settings.json) decides. The image
     // starts FROM the shared runtime image built on that base image.
     const base = BASE_IMAGE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    assert.match(text, /^FROM rdeploy\/runtime:[0-9a-f]{16}$/m);
+    assert.match(text, /^FROM rdeploy-runtime:[0-9a-f]{16}$/m);
     assert.match(text, new RegExp(`^# The R Deploy runtime on ${base}:`, 'm'));
     assert.match(text, new RegExp(`org\\.opencontainers\\.image\\.base\\.name="${base}"`));
     // Exactly what the deploy builds: the deployment's labels are its last step.

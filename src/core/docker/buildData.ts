@@ -16,7 +16,7 @@ export interface RuntimeImage {
   baseImage: string;
   /** 16 hex digits of sha256 over the base image reference, install.R's inputs and the Dockerfile. */
   hash: string;
-  /** `rdeploy/runtime:<hash>`: the project Dockerfile's FROM. */
+  /** `rdeploy-runtime:<hash>`: the project Dockerfile's FROM. */
   tag: string;
   /** The rendered Dockerfile, its label included. */
   dockerfile: string;

@@ -9,9 +9,15 @@ import { checkImage, checkLabel } from './validate';
 export const BUILD_DIR = '.rdeploy-build';
 /** The user every model runs as: created in the runtime image, switched to by the project's. */
 export const RUNTIME_USER = 'rdeploy';
-/** Shared by every project and deployment on one base image; never carries an owner's labels. */
-export const RUNTIME_REPOSITORY = 'rdeploy/runtime';
-/** Label on the runtime image: its hash (the tag's), so `docker image ls --filter label=rdeploy-runtime` finds them all. */
+/**
+ * Shared by every project and deployment on one base image; never carries an owner's labels. One
+ * name without a namespace: if the image were ever missing, `docker build` would look for it in
+ * Docker Hub's official library, where nobody else can publish (under `rdeploy/…` whoever owns
+ * that account could serve code that runs as the model). Nor can a deployment's `rdeploy/<name>`
+ * images mix with it.
+ */
+export const RUNTIME_REPOSITORY = 'rdeploy-runtime';
+/** Label on the runtime image: its hash (the tag's). Project images inherit it; `docker image ls rdeploy-runtime` lists the runtime images. */
 export const RUNTIME_LABEL = 'rdeploy-runtime';
 
 /**

@@ -25,7 +25,7 @@ export interface BuildInputs {
   /** Generated files added to the context (normally under `.rdeploy-build/`). */
   files: BuildFile[];
   /**
-   * The shared runtime image `dockerfile` starts FROM (`rdeploy/runtime:<hash>`), ensured before
+   * The shared runtime image `dockerfile` starts FROM (`rdeploy-runtime:<hash>`), ensured before
    * the build (ensureRuntimeImage). Absent for a Dockerfile that needs none (tests' small ones).
    */
   runtime?: RuntimeImage;

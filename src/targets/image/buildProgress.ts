@@ -6,7 +6,7 @@
 
 /** Each instruction the Dockerfile generator (src/core/docker/generateDockerfile.ts) emits, by what it is for. */
 const STEP_NAMES: Array<[RegExp, string]> = [
-  [/^FROM rdeploy\/runtime:/i, 'starting from the R Deploy runtime'],
+  [/^FROM (rdeploy-runtime:|sha256:)/i, 'starting from the R Deploy runtime'],
   [/^FROM /i, 'preparing the base image'],
   [/^RUN groupadd /, 'preparing the base image'],
   [/^ENV RDEPLOY_RUNTIME_LIB=/, 'installing the R Deploy runtime'],

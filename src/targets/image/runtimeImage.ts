@@ -1,7 +1,10 @@
-import { homedir } from 'node:os';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { homedir, tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import type { RuntimeImage } from '../../core/docker/runtimeImage';
 import type { Progress } from '../../core/deployment';
+import { AppError } from '../../core/errors';
 import { thisProcess, waitForFileLock, type FileLockHolder } from '../lifecycle/fileLock';
 import { buildImage } from './buildImage';
 import { formatElapsed } from './buildProgress';
@@ -24,6 +27,8 @@ export interface EnsureRuntimeOptions {
 
 export interface EnsuredRuntime {
   tag: string;
+  /** The image id the tag names now: the project's build starts FROM exactly this (see pinRuntime). */
+  id: string;
   /** Whether this call built it (false: it existed, or another deploy built it meanwhile). */
   built: boolean;
   /** The other deploy this one waited for, if any. */
@@ -43,6 +48,19 @@ export function runtimeLockDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export const runtimeLockFile = (dir: string, runtime: Pick<RuntimeImage, 'hash'>): string => path.join(dir, `runtime-${runtime.hash}.lock`);
 
+/** The lock folder, made if needed; a home folder that cannot be written (common on CI) falls back to the temp folder. */
+async function writableLockDir(dir: string): Promise<string> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    return dir;
+  } catch {
+    const fallback = path.join(tmpdir(), `rdeploy-locks-${userInfo().uid}`);
+    await mkdir(fallback, { recursive: true });
+    return fallback;
+  }
+}
+
 /**
  * Makes sure the shared runtime image exists: at once when the tag is there; otherwise one
  * process on this host builds it (a lock file per runtime hash) while any other deploy that
@@ -53,9 +71,12 @@ export const runtimeLockFile = (dir: string, runtime: Pick<RuntimeImage, 'hash'>
  */
 export async function ensureRuntimeImage(docker: Pick<DockerClient, 'buildImage' | 'getImage'>, runtime: RuntimeImage, opts: EnsureRuntimeOptions): Promise<EnsuredRuntime> {
   const { progress, signal } = opts;
-  if (!opts.noCache && (await upToDate(docker, runtime))) return { tag: runtime.tag, built: false };
+  if (!opts.noCache) {
+    const id = await upToDate(docker, runtime);
+    if (id) return { tag: runtime.tag, id, built: false };
+  }
 
-  const file = runtimeLockFile(opts.lockDir ?? runtimeLockDir(), runtime);
+  const file = runtimeLockFile(await writableLockDir(opts.lockDir ?? runtimeLockDir()), runtime);
   const heartbeat = opts.heartbeatMs ?? 30_000;
   const purpose = 'building the R Deploy runtime';
   let waitedFor: number | undefined;
@@ -72,56 +93,72 @@ export async function ensureRuntimeImage(docker: Pick<DockerClient, 'buildImage'
         if (holder) waitedFor ??= holder.pid;
         if (waited - lastSaid < heartbeat) return;
         lastSaid = waited;
-        const who = holder ? `another deploy (pid ${holder.pid}${holder.host === thisProcess().host ? '' : ` on ${holder.host}`})` : 'another deploy';
-        progress?.report({ message: `Waiting for ${who} to build the R Deploy runtime (${formatElapsed(waited)})` });
+        const remote = holder !== undefined && holder.host !== thisProcess().host;
+        const who = holder ? `another deploy (pid ${holder.pid}${remote ? ` on ${holder.host}` : ''})` : 'another deploy';
+        // A holder on another host (a shared home folder) cannot be seen to have died: say how to free it.
+        const free = remote ? `; if that deploy is gone, delete ${file}` : '';
+        progress?.report({ message: `Waiting for ${who} to build the R Deploy runtime (${formatElapsed(waited)})${free}` });
       },
     },
   );
   try {
     if (lock.tookOver) progress?.report({ note: `took over the R Deploy runtime's build lock from pid ${lock.tookOver.pid}, which is no longer running` });
     // Built by the deploy this one waited for (or by any other meanwhile): nothing to do.
-    if ((!opts.noCache || waitedFor !== undefined) && (await upToDate(docker, runtime))) {
+    const ready = !opts.noCache || waitedFor !== undefined ? await upToDate(docker, runtime) : undefined;
+    if (ready) {
       if (waitedFor !== undefined) progress?.report({ message: `Using the R Deploy runtime ${runtime.tag}, built by pid ${waitedFor}` });
-      return { tag: runtime.tag, built: false, ...(waitedFor !== undefined ? { waitedFor } : {}) };
+      return { tag: runtime.tag, id: ready, built: false, ...(waitedFor !== undefined ? { waitedFor } : {}) };
     }
     progress?.report({ message: `Building the R Deploy runtime ${runtime.tag} on ${runtime.baseImage}: once for every project on this base image` });
-    const baseId = (await inspect(docker, runtime.baseImage))?.Id;
     await buildImage(docker, {
       root: opts.logRoot,
       generatedOnly: true,
       what: 'Building the R Deploy runtime',
       inputs: { dockerfile: runtime.dockerfile, dockerignore: '', files: runtime.files },
       tag: runtime.tag,
-      // Which base image it was built on: a newer one pulled under the same tag makes it stale.
-      labels: baseId ? { [BASE_ID_LABEL]: baseId } : {},
+      labels: {},
       ...(signal ? { signal } : {}),
       ...(progress ? { progress } : {}),
       ...(opts.noCache ? { noCache: true } : {}),
       heartbeatMs: heartbeat,
     });
-    return { tag: runtime.tag, built: true, ...(waitedFor !== undefined ? { waitedFor } : {}) };
+    const id = (await inspect(docker, runtime.tag))?.Id;
+    if (!id) throw new AppError('build-failed', `The build of the R Deploy runtime ${runtime.tag} ended without the image. Deploy again; if it happens again, run with --verbose.`);
+    return { tag: runtime.tag, id, built: true, ...(waitedFor !== undefined ? { waitedFor } : {}) };
   } finally {
     await lock.release();
   }
 }
 
-export const BASE_ID_LABEL = 'rdeploy.base-image-id';
-
 /**
- * The runtime image exists and was built on the base image the tag names today. The tag's hash
- * covers the base image's reference, not its content: after `docker pull rocker/r-ver:latest`
- * brings a newer one, the runtime is built again on it (as the build cache would have done).
+ * The runtime image's id when it exists and was built on the base image the tag names today (its
+ * layers start with the base image's); undefined otherwise. The tag's hash covers the base
+ * image's reference, not its content: after `docker pull rocker/r-ver:latest` brings a newer
+ * one, the runtime is built again on it, as the build cache would have done. A base image not
+ * on this engine (removed since) says nothing against it.
  */
-async function upToDate(docker: Pick<DockerClient, 'getImage'>, runtime: RuntimeImage): Promise<boolean> {
+async function upToDate(docker: Pick<DockerClient, 'getImage'>, runtime: RuntimeImage): Promise<string | undefined> {
   const built = await inspect(docker, runtime.tag);
-  if (!built) return false;
-  const on = built.Config?.Labels?.[BASE_ID_LABEL];
-  if (!on) return true;
+  if (!built) return undefined;
   const base = await inspect(docker, runtime.baseImage);
-  return !base || base.Id === on;
+  const baseLayers = base?.RootFS?.Layers ?? [];
+  const builtLayers = built.RootFS?.Layers ?? [];
+  const onIt = baseLayers.every((layer, i) => builtLayers[i] === layer);
+  return onIt ? built.Id : undefined;
 }
 
-async function inspect(docker: Pick<DockerClient, 'getImage'>, ref: string): Promise<{ Id: string; Config?: { Labels?: Record<string, string> | null } } | undefined> {
+/**
+ * The project's Dockerfile with its FROM pinned to the runtime image id just ensured: the build
+ * can then never fetch `rdeploy-runtime:<hash>` from a registry, nor use one another deploy
+ * re-tagged meanwhile. The rest of the Dockerfile is what `rdeploy dockerfile` shows.
+ */
+export function pinRuntime(dockerfile: string, runtime: Pick<EnsuredRuntime, 'tag' | 'id'>): string {
+  const from = `FROM ${runtime.tag}\n`;
+  if (!dockerfile.includes(from)) throw new AppError('internal', `The Dockerfile does not start FROM ${runtime.tag}.`);
+  return dockerfile.replace(from, `FROM ${runtime.id}\n`);
+}
+
+async function inspect(docker: Pick<DockerClient, 'getImage'>, ref: string): Promise<{ Id: string; RootFS?: { Layers?: string[] } } | undefined> {
   try {
     return await docker.getImage(ref).inspect();
   } catch (e) {

@@ -47,14 +47,16 @@ export async function tryAcquireFileLock<T extends FileLockHolder>(
   let tookOver: T | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await createExclusive(file, mine)) return { lock: held(file, mine, tookOver) };
-    const holder = await readLockFile<T>(file);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue; // released meanwhile: try again
+    const holder = parseHolder<T>(text);
     if (holder && lockHolderAlive(holder)) return { holder };
     // Unreadable: locks appear whole (see createExclusive), so this one was cut short by a crash
     // long ago — or is being replaced right now. Only an old one is taken over.
     if (!holder && (await modifiedWithin(file, 30_000))) return { holder: undefined };
     // Dead (or unreadable: a crash mid-write) — take it over. Two processes may both see it dead:
     // a takeover marker, itself created exclusively, lets only one of them remove it.
-    if (await takeOver(file, holder)) tookOver = holder ?? unknown;
+    if (await takeOver(file, text)) tookOver = holder ?? unknown;
   }
   return { holder: await readLockFile<T>(file) };
 }
@@ -88,6 +90,10 @@ export async function readLockFile<T extends FileLockHolder>(file: string): Prom
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+  return parseHolder<T>(text);
+}
+
+function parseHolder<T extends FileLockHolder>(text: string): T | undefined {
   try {
     const info = JSON.parse(text) as Partial<T>;
     if (typeof info.pid === 'number' && typeof info.host === 'string') return info as T;
@@ -161,8 +167,12 @@ async function modifiedWithin(file: string, ms: number): Promise<boolean> {
   );
 }
 
-/** Removes a dead holder's lock; false when another process is doing the same right now. */
-async function takeOver(file: string, holder: FileLockHolder | undefined): Promise<boolean> {
+/**
+ * Removes a dead holder's lock — only while the file still holds exactly the text judged dead
+ * (another process may have taken it over meanwhile, and its lock is alive); false when another
+ * process is doing the same right now.
+ */
+async function takeOver(file: string, judgedDead: string): Promise<boolean> {
   const marker = `${file}.takeover`;
   const stale = await stat(marker).then(
     (s) => Date.now() - s.mtimeMs > 10_000,
@@ -176,11 +186,11 @@ async function takeOver(file: string, holder: FileLockHolder | undefined): Promi
     return false;
   }
   try {
-    // Still the same dead holder? (Another process may have taken over and finished meanwhile.)
     const now = await readFile(file, 'utf8').catch(() => undefined);
-    const same = now === undefined || holder === undefined || now.includes(`"pid":${holder.pid},`);
-    if (same) await unlink(file).catch(() => undefined);
-    return same;
+    if (now === undefined) return true; // gone already: the next attempt creates ours
+    if (now !== judgedDead) return false;
+    await unlink(file).catch(() => undefined);
+    return true;
   } finally {
     await handle.close();
     await unlink(marker).catch(() => undefined);

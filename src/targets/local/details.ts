@@ -14,7 +14,7 @@ export interface LocalPlanDetails {
   settings: EffectiveLocalSettings;
   build: BuildInputs;
   /**
-   * The shared R Deploy runtime image the project's image starts FROM (`rdeploy/runtime:<hash>`),
+   * The shared R Deploy runtime image the project's image starts FROM (`rdeploy-runtime:<hash>`),
    * built first when missing; not the deployment's resource. Absent for a build that needs none.
    */
   runtime?: { image: string; baseImage: string; shared: true; builtWhenMissing: true };

@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors';
 import type { DeploymentRecord } from '../../core/records/record';
 import { buildImage } from '../image/buildImage';
-import { ensureRuntimeImage } from '../image/runtimeImage';
+import { ensureRuntimeImage, pinRuntime } from '../image/runtimeImage';
 import type { DeployStep, Plan, StepState, TargetContext } from '../Target';
 import { createContainer, removeOwnContainer, startContainer } from './container';
 import type { LocalPlanDetails } from './details';
@@ -27,12 +27,14 @@ export interface ReadyOptions {
 export function localSteps(plan: Plan<LocalPlanDetails>, ready: ReadyOptions): DeployStep[] {
   const d = plan.details;
   const runtime = d.build.runtime;
+  // The runtime image id the first step ensured: the build starts FROM exactly that (pinRuntime).
+  let runtimeId: string | undefined;
   return [
     ...(runtime
       ? [{
         title: 'Preparing the R Deploy runtime',
         run: async ({ ctx, owner }: StepState) => {
-          await ensureRuntimeImage(await ctx.connections.docker(), runtime, { logRoot: owner.root, signal: ctx.signal, progress: ctx.progress });
+          runtimeId = (await ensureRuntimeImage(await ctx.connections.docker(), runtime, { logRoot: owner.root, signal: ctx.signal, progress: ctx.progress })).id;
         },
       }]
       : []),
@@ -41,7 +43,8 @@ export function localSteps(plan: Plan<LocalPlanDetails>, ready: ReadyOptions): D
       creates: { kind: 'image', id: d.imageTag, replaces: 'after' },
       run: async ({ ctx, owner }) => {
         const docker = await ctx.connections.docker();
-        const id = await buildImage(docker, { root: owner.root, inputs: d.build, tag: d.imageTag, labels: {}, signal: ctx.signal, progress: ctx.progress });
+        const inputs = runtime && runtimeId ? { ...d.build, dockerfile: pinRuntime(d.build.dockerfile, { tag: runtime.tag, id: runtimeId }) } : d.build;
+        const id = await buildImage(docker, { root: owner.root, inputs, tag: d.imageTag, labels: {}, signal: ctx.signal, progress: ctx.progress });
         return { id, details: { image: d.imageTag, imageId: id, container: d.container, baseImage: d.baseImage, mode: plan.runtimeMode } };
       },
     },

@@ -80,17 +80,17 @@ describe('rdeploy dockerfile and plan', () => {
   it('prints a Dockerfile FROM the runtime image on rocker/r-ver at the project R version, overridable; --runtime prints that one', async () => {
     const res = await rdeploy(['dockerfile', 'examples/mtcars-glm']);
     expect(res.code, res.stderr).toBe(0);
-    const from = /^FROM (rdeploy\/runtime:[0-9a-f]{16})$/m.exec(res.stdout)?.[1];
+    const from = /^FROM (rdeploy-runtime:[0-9a-f]{16})$/m.exec(res.stdout)?.[1];
     expect(from).toBeDefined();
     expect(res.stdout).toContain('org.opencontainers.image.base.name="rocker/r-ver:4.2.2"');
     const runtime = await rdeploy(['dockerfile', 'examples/mtcars-glm', '--runtime']);
     expect(runtime.code, runtime.stderr).toBe(0);
     expect(runtime.stdout).toMatch(/^FROM rocker\/r-ver:4\.2\.2$/m);
     expect(runtime.stdout).toContain('RUN Rscript /opt/rdeploy/runtime/install.R');
-    expect(runtime.stdout).toContain(`rdeploy-runtime="${from!.slice('rdeploy/runtime:'.length)}"`);
+    expect(runtime.stdout).toContain(`rdeploy-runtime="${from!.slice('rdeploy-runtime:'.length)}"`);
     const custom = await rdeploy(['dockerfile', 'examples/mtcars-glm', '--base-image', 'my/r:1']);
     expect((await rdeploy(['dockerfile', 'examples/mtcars-glm', '--base-image', 'my/r:1', '--runtime'])).stdout).toMatch(/^FROM my\/r:1$/m);
-    const customFrom = /^FROM (rdeploy\/runtime:[0-9a-f]{16})$/m.exec(custom.stdout)?.[1];
+    const customFrom = /^FROM (rdeploy-runtime:[0-9a-f]{16})$/m.exec(custom.stdout)?.[1];
     expect(customFrom).not.toBe(from);
     // Everything else is the same, but for the lines that name the base and runtime images.
     const rest = (text: string) => text.split('\n').filter((l) => !/^FROM |image\.base\.name|rdeploy\.runtime=|The R Deploy runtime on /.test(l));

@@ -63,7 +63,7 @@ describe('generated Dockerfiles match the golden files', () => {
     const standard = renderDockerfile(dockerfileOf(renvProject()));
     const afterFrom = (s: string) => s.split('\n').filter((l) => !/^FROM |image\.base\.name|rdeploy\.runtime=|The R Deploy runtime on /.test(l));
     expect(afterFrom(custom)).toEqual(afterFrom(standard));
-    expect(custom).toMatch(/^FROM rdeploy\/runtime:[0-9a-f]{16}$/m);
+    expect(custom).toMatch(/^FROM rdeploy-runtime:[0-9a-f]{16}$/m);
     expect(dockerfileOf(renvProject(), { baseImage: 'rdeploy-test/r-base:bookworm' }).runtime!.dockerfile).toContain('FROM rdeploy-test/r-base:bookworm\n');
   });
 

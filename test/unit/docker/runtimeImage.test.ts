@@ -6,10 +6,10 @@ import { compiledProject, descriptionProject, dockerfileOf, INSTALL, renvProject
 const BASE = 'rocker/r-ver:4.2.2';
 
 describe('the runtime image tag', () => {
-  it('is rdeploy/runtime:<16 hex> and the same for the same base image and runtime files', () => {
+  it('is rdeploy-runtime:<16 hex> and the same for the same base image and runtime files', () => {
     const a = runtimeImage(BASE, INSTALL);
-    expect(a.tag).toMatch(/^rdeploy\/runtime:[0-9a-f]{16}$/);
-    expect(a.tag).toBe(`rdeploy/runtime:${a.hash}`);
+    expect(a.tag).toMatch(/^rdeploy-runtime:[0-9a-f]{16}$/);
+    expect(a.tag).toBe(`rdeploy-runtime:${a.hash}`);
     expect(runtimeImage(BASE, { ...INSTALL }).tag).toBe(a.tag);
     // Key order is not content.
     const reversed = Object.fromEntries(Object.entries(INSTALL).reverse());

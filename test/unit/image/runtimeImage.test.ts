@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runtimeImage } from '../../../src/core/docker';
 import { AppError } from '../../../src/core/errors';
 import type { DockerClient } from '../../../src/targets/image/dockerClient';
-import { BASE_ID_LABEL, ensureRuntimeImage as ensure, runtimeLockDir, runtimeLockFile, type EnsureRuntimeOptions } from '../../../src/targets/image/runtimeImage';
+import { ensureRuntimeImage as ensure, pinRuntime, runtimeLockDir, runtimeLockFile, type EnsureRuntimeOptions } from '../../../src/targets/image/runtimeImage';
 import { INSTALL } from '../docker/projects';
 
 /**
@@ -16,8 +16,8 @@ import { INSTALL } from '../docker/projects';
  */
 class FakeEngine {
   readonly images = new Set<string>();
-  /** Image id and labels by tag, for the images that have them (the base image, built runtimes). */
-  readonly meta = new Map<string, { Id: string; labels: Record<string, string> }>();
+  /** Layers by tag, for the images that have them: a built runtime gets its base's layers plus one. */
+  readonly layers = new Map<string, string[]>();
   readonly builds: Array<{ t: string; nocache: boolean; bytes: number; labels?: Record<string, string> }> = [];
   private open!: () => void;
   gate = new Promise<void>((r) => (this.open = r));
@@ -28,8 +28,8 @@ class FakeEngine {
     return {
       inspect: async () => {
         if (!this.images.has(tag)) throw Object.assign(new Error(`(HTTP code 404) no such image - No such image: ${tag}`), { statusCode: 404 });
-        const m = this.meta.get(tag);
-        return { Id: m?.Id ?? `sha256:${tag.length}`, Config: { Labels: m?.labels ?? {} } };
+        const layers = this.layers.get(tag) ?? [];
+        return { Id: `sha256:${tag.length}-${layers.join('+')}`, RootFS: { Layers: layers } };
       },
     };
   }
@@ -37,7 +37,7 @@ class FakeEngine {
     let bytes = 0;
     for await (const chunk of context as AsyncIterable<Buffer>) bytes += chunk.length;
     this.builds.push({ t: opts.t, nocache: opts.nocache, bytes, labels: opts.labels });
-    if (opts.labels) this.meta.set(opts.t, { Id: `sha256:built-${this.builds.length}`, labels: opts.labels });
+    this.layers.set(opts.t, [...(this.layers.get(RUNTIME.baseImage) ?? []), `runtime-${this.builds.length}`]);
     const { gate, images } = this;
     return (async function* () {
       yield Buffer.from(`${JSON.stringify({ stream: 'Step 1/7 : FROM rdeploy-test/r-base:bookworm\n' })}\n`);
@@ -76,7 +76,7 @@ describe('ensureRuntimeImage', () => {
   it('does nothing when the tag exists: no lock, no build', async () => {
     const engine = new FakeEngine();
     engine.images.add(RUNTIME.tag);
-    expect(await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir })).toEqual({ tag: RUNTIME.tag, built: false });
+    expect(await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir })).toEqual({ tag: RUNTIME.tag, id: expect.stringMatching(/^sha256:/), built: false });
     expect(engine.builds).toEqual([]);
     expect(existsSync(lockDir)).toBe(false);
   });
@@ -97,8 +97,8 @@ describe('ensureRuntimeImage', () => {
     const [ra, rb] = await Promise.all([a, b]);
     expect(engine.builds).toHaveLength(1);
     expect(engine.builds[0]!.t).toBe(RUNTIME.tag);
-    expect(ra).toEqual({ tag: RUNTIME.tag, built: true });
-    expect(rb).toEqual({ tag: RUNTIME.tag, built: false, waitedFor: process.pid });
+    expect(ra).toEqual({ tag: RUNTIME.tag, id: expect.stringMatching(/^sha256:/), built: true });
+    expect(rb).toEqual({ tag: RUNTIME.tag, id: ra.id, built: false, waitedFor: process.pid });
     expect(first.messages[0]).toBe(`Building the R Deploy runtime ${RUNTIME.tag} on rdeploy-test/r-base:bookworm: once for every project on this base image`);
     expect(first.messages).toContain('Building the R Deploy runtime (1/7): preparing the base image');
     // Said at once, then again each heartbeat while it waits.
@@ -171,18 +171,25 @@ describe('ensureRuntimeImage', () => {
     expect(runtimeLockFile('/c/rdeploy/locks', RUNTIME)).toBe(path.join('/c/rdeploy/locks', `runtime-${RUNTIME.hash}.lock`));
   });
 
-  it('is built again when a newer base image was pulled under the same tag', async () => {
+  it('is built again when a newer base image was pulled under the same tag, and its id pins the build', async () => {
     const engine = new FakeEngine();
     engine.release();
     engine.images.add(RUNTIME.baseImage);
-    engine.meta.set(RUNTIME.baseImage, { Id: 'sha256:base-v1', labels: {} });
-    expect((await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir })).built).toBe(true);
-    expect(engine.builds[0]!.labels).toEqual({ [BASE_ID_LABEL]: 'sha256:base-v1' });
+    engine.layers.set(RUNTIME.baseImage, ['base-v1']);
+    const first = await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir });
+    expect(first.built).toBe(true);
+    expect(first.id).toBe(`sha256:${RUNTIME.tag.length}-base-v1+runtime-1`);
     // Same base: nothing to do.
-    expect((await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir })).built).toBe(false);
-    // `docker pull` brought a newer image under the tag: the runtime follows it.
-    engine.meta.set(RUNTIME.baseImage, { Id: 'sha256:base-v2', labels: {} });
-    expect((await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir })).built).toBe(true);
-    expect(engine.builds.map((b) => b.labels?.[BASE_ID_LABEL])).toEqual(['sha256:base-v1', 'sha256:base-v2']);
+    expect(await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir })).toMatchObject({ built: false, id: first.id });
+    // `docker pull` brought a newer image under the tag: the runtime's layers no longer start with it.
+    engine.layers.set(RUNTIME.baseImage, ['base-v2']);
+    const second = await ensureRuntimeImage(engine, RUNTIME, { logRoot: dir, lockDir });
+    expect(second.built).toBe(true);
+    expect(engine.layers.get(RUNTIME.tag)).toEqual(['base-v2', 'runtime-2']);
+    // The project's build starts FROM that id, never from a tag a registry could answer for.
+    const dockerfile = `# generated\nFROM ${RUNTIME.tag}\nRUN true\n`;
+    expect(pinRuntime(dockerfile, { tag: RUNTIME.tag, id: second.id })).toBe(`# generated\nFROM ${second.id}\nRUN true\n`);
+    expect(() => pinRuntime('FROM somewhere/else:1\n', { tag: RUNTIME.tag, id: second.id })).toThrow(/does not start FROM/);
   });
+
 });
