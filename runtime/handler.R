@@ -5,23 +5,24 @@
 # the function is everything after it, so dotted R names work ("score.predict.glm" calls
 # predict.glm() in score.R); file names with dots are not supported. "dir/file.function"
 # finds dir/file.R. Resolved relative to the app dir, never outside it.
-parse_handler <- function(spec) {
+# `handler_var`: the variable `spec` came from, named in the messages (lambda mode reads _HANDLER).
+parse_handler <- function(spec, handler_var = "RDEPLOY_HANDLER") {
   slash <- regexpr("/[^/]*$", spec)
   dir <- if (slash > 0) substr(spec, 1L, slash) else ""
   last <- if (slash > 0) substr(spec, slash + 1L, nchar(spec)) else spec
   dot <- regexpr(".", last, fixed = TRUE)
   if (dot < 2L || dot == nchar(last)) {
     return(handler_problem("HandlerConfigError", sprintf(
-      "RDEPLOY_HANDLER '%s' is not of the form file.function (e.g. score.score, models/churn.predict)",
-      spec)))
+      "%s '%s' is not of the form file.function (e.g. score.score, models/churn.predict)",
+      handler_var, spec)))
   }
   file <- paste0(dir, substr(last, 1L, dot - 1L))
   fun <- substr(last, dot + 1L, nchar(last))
   parts <- strsplit(file, "/", fixed = TRUE)[[1]]
   if (startsWith(file, "/") || any(parts %in% c("..", "."))) {
     return(handler_problem("HandlerConfigError", sprintf(
-      "RDEPLOY_HANDLER '%s' must name a file inside the app directory (no absolute paths, no '..')",
-      spec)))
+      "%s '%s' must name a file inside the app directory (no absolute paths, no '..')",
+      handler_var, spec)))
   }
   list(ok = TRUE, file = file, fun = fun)
 }
@@ -53,20 +54,21 @@ log_warnings <- function(expr, what) {
 # The file goes into the global environment, as `Rscript score.R` would run it; the
 # runtime's own functions live elsewhere, so user names cannot shadow them.
 # Returns list(ok = TRUE, fn, label) or a problem (errorType, errorMessage).
-load_handler <- function(spec, app_dir) {
-  parsed <- parse_handler(spec)
+# `handler_var`, `app_dir_var`: the variables the values came from, named in the messages.
+load_handler <- function(spec, app_dir, handler_var = "RDEPLOY_HANDLER", app_dir_var = "RDEPLOY_APP_DIR") {
+  parsed <- parse_handler(spec, handler_var)
   if (!parsed$ok) return(parsed)
   if (!dir.exists(app_dir)) {
     return(handler_problem("HandlerLoadError", sprintf(
-      "app directory '%s' (RDEPLOY_APP_DIR) does not exist", app_dir)))
+      "app directory '%s' (%s) does not exist", app_dir, app_dir_var)))
   }
   setwd(app_dir)
   candidates <- paste0(parsed$file, c(".R", ".r"))
   file <- candidates[file.exists(candidates)][1]
   if (is.na(file)) {
     return(handler_problem("HandlerLoadError", sprintf(
-      "handler file %s not found in %s (RDEPLOY_HANDLER is '%s')",
-      candidates[1], normalizePath(app_dir), spec)))
+      "handler file %s not found in %s (%s is '%s')",
+      candidates[1], normalizePath(app_dir), handler_var, spec)))
   }
   started <- proc.time()[["elapsed"]]
   warned <- character()
@@ -90,7 +92,7 @@ load_handler <- function(spec, app_dir) {
   fn <- get0(parsed$fun, envir = globalenv(), mode = "function", inherits = FALSE)
   if (is.null(fn)) {
     return(handler_problem("HandlerLoadError", sprintf(
-      "%s does not define a function named '%s' (RDEPLOY_HANDLER is '%s')", file, parsed$fun, spec)))
+      "%s does not define a function named '%s' (%s is '%s')", file, parsed$fun, handler_var, spec)))
   }
   log_line(sprintf("loaded handler %s from %s in %.0f ms", parsed$fun, file,
                    1000 * (proc.time()[["elapsed"]] - started)))
@@ -103,6 +105,9 @@ load_handler <- function(spec, app_dir) {
 # users' score functions take (predict(model, newdata = data)). A JSON object is spread
 # into named arguments; any other JSON value (array, scalar, null) is the first argument.
 decode_payload <- function(text) {
+  if (!isTRUE(validUTF8(text))) {
+    return(handler_problem("PayloadError", "the payload is not valid UTF-8 text"))
+  }
   text <- sub("^\ufeff", "", text)
   if (!nzchar(trimws(text))) {
     return(handler_problem("PayloadError", "the payload is empty; send a JSON value, e.g. {}"))

@@ -23,11 +23,20 @@ run_mode <- function(ctx) {
     return(exit_status(2L, "no usable Runtime API address"))
   }
   # Lambda's own variables first (what a deployed function has), then the runtime's.
-  spec <- Sys.getenv("_HANDLER", ctx$handler)
-  if (!nzchar(spec)) spec <- ctx$handler
-  app_dir <- Sys.getenv("LAMBDA_TASK_ROOT", ctx$app_dir)
-  if (!nzchar(app_dir)) app_dir <- ctx$app_dir
-  handler <- load_handler(spec, app_dir)
+  # The messages name the variable each value came from.
+  spec <- Sys.getenv("_HANDLER")
+  handler_var <- "_HANDLER"
+  if (!nzchar(spec)) {
+    spec <- ctx$handler
+    handler_var <- "RDEPLOY_HANDLER"
+  }
+  app_dir <- Sys.getenv("LAMBDA_TASK_ROOT")
+  app_dir_var <- "LAMBDA_TASK_ROOT"
+  if (!nzchar(app_dir)) {
+    app_dir <- ctx$app_dir
+    app_dir_var <- "RDEPLOY_APP_DIR"
+  }
+  handler <- load_handler(spec, app_dir, handler_var, app_dir_var)
   if (!handler$ok) {
     log_line(handler$errorType, ": ", handler$errorMessage)
     sent <- rapi_call(api, "POST", rapi_path("runtime/init/error"),
@@ -55,8 +64,36 @@ run_mode <- function(ctx) {
       next
     }
     failures <- 0L
-    serve_event(api, handler, event, wants_context)
+    serve_event_safely(api, handler, event, wants_context)
   }
+}
+
+# serve_event, and whatever R error escapes it (a bug, or an event shape nobody foresaw) fails
+# that one invocation (POST /error, Runtime.UnhandledError) instead of the persistent process.
+serve_event_safely <- function(api, handler, event, wants_context) {
+  tryCatch(serve_event(api, handler, event, wants_context), error = function(e) {
+    message <- paste("the runtime failed on this event:", one_line(conditionMessage(e)))
+    log_line(message)
+    id <- event$headers[["lambda-runtime-aws-request-id"]]
+    if (is_request_id(id)) {
+      post_result(api, id, "error", lambda_error_body("Runtime.UnhandledError", message),
+                  error_type = "Runtime.UnhandledError")
+    }
+  })
+  invisible()
+}
+
+# A request id goes into the request path as it is: only ids Lambda issues (UUIDs) and the
+# like are taken; anything else could change the path.
+is_request_id <- function(id) {
+  is.character(id) && length(id) == 1L && !is.na(id) && grepl("^[A-Za-z0-9._-]+$", id)
+}
+
+# An error type goes into a header: token characters only (RFC 9110), so a condition class
+# holding CR/LF or a colon cannot add a header.
+header_token <- function(type) {
+  token <- gsub("[^!#$%&'*+.^_`|~0-9A-Za-z-]", "", paste(type, collapse = ""))
+  if (nzchar(token)) token else "Unhandled"
 }
 
 # "host:port" (Lambda sets 127.0.0.1:9001) -> list(host, port) or list(problem).
@@ -83,12 +120,17 @@ serve_event <- function(api, handler, event, wants_context) {
     log_line("the Runtime API sent an event without Lambda-Runtime-Aws-Request-Id; skipped")
     return(invisible())
   }
+  if (!is_request_id(id)) {
+    log_line(sprintf("the Runtime API sent an event whose request id '%s' is not [A-Za-z0-9._-]; skipped",
+                     log_safe(id)))
+    return(invisible())
+  }
   trace <- h[["lambda-runtime-trace-id"]]
   if (is.null(trace)) Sys.unsetenv("_X_AMZN_TRACE_ID") else Sys.setenv("_X_AMZN_TRACE_ID" = trace)
   text <- rawToChar(event$body)
   Encoding(text) <- "UTF-8"
   extra <- if (wants_context) list(context = lambda_context(h, id))
-  http_event <- http_event_kind(text)
+  http_event <- if (validUTF8(text)) http_event_kind(text) else NA_character_
   if (!is.na(http_event)) {
     answer <- serve_http_event(handler, text, http_event, extra)
     return(post_result(api, id, "response", answer))
@@ -102,7 +144,7 @@ serve_event <- function(api, handler, event, wants_context) {
 
 post_result <- function(api, id, what, body, error_type = NULL) {
   headers <- c("Content-Type" = "application/json")
-  if (!is.null(error_type)) headers[["Lambda-Runtime-Function-Error-Type"]] <- error_type
+  if (!is.null(error_type)) headers[["Lambda-Runtime-Function-Error-Type"]] <- header_token(error_type)
   sent <- rapi_call(api, "POST", rapi_path(sprintf("runtime/invocation/%s/%s", id, what)),
                     body = body, headers = headers)
   if (!is.null(sent$problem)) {
@@ -171,6 +213,9 @@ serve_http_event <- function(handler, text, kind, extra) {
   event <- jsonlite::fromJSON(text, simplifyVector = FALSE)
   body <- event$body
   if (is.null(body)) body <- ""
+  if (!is.character(body) || length(body) != 1L || is.na(body)) {
+    return(http_answer(400L, error_json("PayloadError", "the request body is not a string")))
+  }
   if (isTRUE(event$isBase64Encoded) && nzchar(body)) {
     decoded <- tryCatch(rawToChar(jsonlite::base64_dec(body)), error = function(e) NULL)
     if (is.null(decoded)) {
@@ -235,8 +280,14 @@ read_answer <- function(con, wait) {
       }
     }
     chunk <- readBin(con, "raw", slice)
+    # 0 bytes is the end of the connection only right after select() said the socket was
+    # readable; after a full slice it only means "nothing more yet": back to select().
+    if (length(chunk) == 0L) {
+      if (drained) break
+      drained <- TRUE
+      next
+    }
     drained <- length(chunk) < slice
-    if (length(chunk) == 0L) break # the end of the connection
     chunks[[length(chunks) + 1L]] <- chunk
     total <- total + length(chunk)
     if (is.null(parsed)) {

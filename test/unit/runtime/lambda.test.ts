@@ -1,6 +1,7 @@
 // lambda mode with real R against the project's own Runtime API server
 // (src/targets/lambda/runtimeApi): the conformance list of issue 8.
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,15 +19,16 @@ interface LambdaRuntime {
 
 const started: LambdaRuntime[] = [];
 
-async function startLambda(handler: string, options: { chunkedNext?: boolean } = {}): Promise<LambdaRuntime> {
+async function startLambda(handler: string, options: { chunkedNext?: boolean; address?: string; env?: Record<string, string> } = {}): Promise<LambdaRuntime> {
   const api = await RuntimeApiServer.start({ chunkedNext: options.chunkedNext });
   const child = spawn('Rscript', [MAIN_R, 'lambda'], {
     env: {
       ...process.env,
-      AWS_LAMBDA_RUNTIME_API: api.address,
+      AWS_LAMBDA_RUNTIME_API: options.address ?? api.address,
       _HANDLER: handler,
       LAMBDA_TASK_ROOT: APP,
       RDEPLOY_RUNTIME_LIB: path.join(os.tmpdir(), 'rdeploy-no-such-lib'),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,6 +57,67 @@ afterEach(async () => {
 });
 
 const T = { timeoutMs: 20_000 };
+
+interface RawRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** A hand-written Runtime API on a raw socket, for answers node:http would not write: the
+ * /next answers are `onNext`'s (the n-th GET, 0-based); every POST gets 202. */
+async function rawApi(onNext: (n: number, socket: net.Socket) => void): Promise<{ address: string; requests: RawRequest[]; close(): Promise<void> }> {
+  const requests: RawRequest[] = [];
+  const sockets = new Set<net.Socket>();
+  let nexts = 0;
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let buf = Buffer.alloc(0);
+    socket.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const [first, ...lines] = buf.subarray(0, end).toString('latin1').split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const length = Number(headers['content-length'] ?? 0);
+      if (buf.length < end + 4 + length) return;
+      const [method = '', reqPath = ''] = (first ?? '').split(' ');
+      requests.push({ method, path: reqPath, headers, body: buf.subarray(end + 4, end + 4 + length) });
+      buf = Buffer.alloc(0);
+      if (method === 'GET') onNext(nexts++, socket);
+      else socket.end('HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\nConnection: close\r\n\r\n{"status":"OK"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    address: `127.0.0.1:${port}`,
+    requests,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function nextHead(id: string, length: number): string {
+  return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: ${id}\r\nLambda-Runtime-Deadline-Ms: ${Date.now() + 20_000}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
+}
+
+async function until(check: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('lambda mode', () => {
   it('serves an invocation: GET next, one handler call, POST response', async () => {
@@ -204,4 +267,103 @@ describe('lambda mode', () => {
     const { code } = await rt.exited;
     expect(code).toBe(4);
   }, 30_000);
+
+  it('answers an API Gateway event whose body is not a string with 400, and keeps serving', async () => {
+    const rt = await startLambda('score.score');
+    const res = await rt.api.invoke('{"httpMethod":"POST","requestContext":{},"body":{"a":1}}', T);
+    expect(res.ok).toBe(true);
+    const answer = JSON.parse(res.body) as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ errorType: 'PayloadError' });
+    expect(await rt.api.invoke('{"x": 1}', T)).toMatchObject({ ok: true, body: '11' });
+    expect(rt.child.exitCode).toBeNull();
+  });
+
+  it('answers a base64 body that is not UTF-8 with 400 PayloadError, and keeps serving', async () => {
+    const rt = await startLambda('score.score');
+    const res = await rt.api.invoke('{"httpMethod":"POST","requestContext":{},"body":"//4=","isBase64Encoded":true}', T);
+    expect(res.ok).toBe(true);
+    const answer = JSON.parse(res.body) as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({ errorType: 'PayloadError', errorMessage: 'the payload is not valid UTF-8 text' });
+    expect(await rt.api.invoke('{"x": 1}', T)).toMatchObject({ ok: true, body: '11' });
+  });
+
+  it('refuses a plain payload that is not UTF-8 with PayloadError, and keeps serving', async () => {
+    const api = await rawApi((n, socket) => {
+      if (n > 0) return; // held: the test ends here
+      const body = Buffer.from([0x22, 0xff, 0xfe, 0x22]);
+      socket.end(Buffer.concat([Buffer.from(nextHead('req-1', body.length)), body]));
+    });
+    const rt = await startLambda('score.score', { address: api.address });
+    try {
+      await until(() => api.requests.some((r) => r.method === 'POST'));
+      const post = api.requests.find((r) => r.method === 'POST');
+      expect(post?.path).toBe('/2018-06-01/runtime/invocation/req-1/error');
+      expect(JSON.parse(post!.body.toString())).toMatchObject({ errorType: 'PayloadError' });
+      await until(() => api.requests.filter((r) => r.method === 'GET').length === 2);
+      expect(rt.child.exitCode).toBeNull();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('reads a /next answer that pauses after exactly 1 MiB', async () => {
+    const data = 'a'.repeat(3 * 1024 * 1024);
+    const payload = Buffer.from(JSON.stringify({ data }));
+    const api = await rawApi((n, socket) => {
+      if (n > 0) return;
+      const head = Buffer.from(nextHead('req-1', payload.length));
+      const first = 1048576 - head.length;
+      socket.write(Buffer.concat([head, payload.subarray(0, first)]));
+      setTimeout(() => socket.end(payload.subarray(first)), 500);
+    });
+    const rt = await startLambda('score.size', { address: api.address });
+    try {
+      await until(() => api.requests.some((r) => r.method === 'POST'));
+      const post = api.requests.find((r) => r.method === 'POST');
+      expect(post?.path).toBe('/2018-06-01/runtime/invocation/req-1/response');
+      expect(JSON.parse(post!.body.toString())).toEqual({ chars: data.length, last: 'aaa' });
+      expect(rt.logs()).not.toMatch(/closed in the middle/);
+    } finally {
+      await api.close();
+    }
+  }, 30_000);
+
+  it('skips an event whose request id could change the path, and serves the next one', async () => {
+    const api = await rawApi((n, socket) => {
+      const body = Buffer.from('{"x": 1}');
+      if (n === 0) socket.end(Buffer.concat([Buffer.from(nextHead('../../init/error', body.length)), body]));
+      if (n === 1) socket.end(Buffer.concat([Buffer.from(nextHead('req-2', body.length)), body]));
+    });
+    const rt = await startLambda('score.score', { address: api.address });
+    try {
+      await until(() => api.requests.some((r) => r.method === 'POST'));
+      expect(api.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/2018-06-01/runtime/invocation/req-2/response']);
+      expect(rt.logs()).toMatch(/request id '\.\.\/\.\.\/init\/error' is not \[A-Za-z0-9\._-\]; skipped/);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('sends only token characters of the condition class in Lambda-Runtime-Function-Error-Type', async () => {
+    const rt = await startLambda('score.crlf');
+    const res = await rt.api.invoke('{}', T);
+    expect(res).toMatchObject({ ok: false, functionError: 'Handled', errorMessage: 'crlf in the class' });
+    const post = rt.api.requests().find((r) => r.path.endsWith('/error'));
+    expect(post?.status).toBe(202);
+    expect(post?.headers['lambda-runtime-function-error-type']).toBe('badInjected1');
+    expect(post?.headers.injected).toBeUndefined();
+  });
+
+  it('names _HANDLER and LAMBDA_TASK_ROOT in load errors when those were used', async () => {
+    const bad = await startLambda('nodot');
+    const res = await bad.api.invoke('{}', T);
+    if (res.ok) throw new Error('expected an init error');
+    expect(res.errorMessage).toMatch(/^_HANDLER 'nodot' is not of the form file\.function/);
+    const missing = await startLambda('score.score', { env: { LAMBDA_TASK_ROOT: path.join(os.tmpdir(), 'rdeploy-no-such-app') } });
+    const res2 = await missing.api.invoke('{}', T);
+    if (res2.ok) throw new Error('expected an init error');
+    expect(res2.errorMessage).toMatch(/\(LAMBDA_TASK_ROOT\) does not exist/);
+  });
 });
