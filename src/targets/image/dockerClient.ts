@@ -34,10 +34,11 @@ export async function removeQuietly(remove: () => Promise<unknown>): Promise<voi
 /**
  * Removes an image we built, keeping its untagged parent layers: those are the classic
  * builder's cache (the restore layer takes minutes to rebuild). They are not running and cost
- * nothing; `docker image prune` reclaims them. The shared runtime image below them
- * (`rdeploy-runtime:<hash>`) carries no deployment label, so the walk always stops there. The exception: the builder applies each build-time label as a LABEL step of
- * its own, so the parents just below the image carry our deployment label too; those are ours
- * and go with it. The walk stops at the first parent without the label, or one still in use.
+ * nothing; `docker image prune` reclaims them. The deployment's labels are the Dockerfile's last
+ * step (ownerLabels.ts), so normally only the image itself carries them; images of older versions
+ * got them as one build step per label, and those labelled parents are ours too and go with it.
+ * The walk stops at the first parent without the label (the shared runtime image never has it),
+ * or at one still in use.
  */
 export async function removeImage(docker: Pick<DockerClient, 'getImage'>, id: string): Promise<void> {
   const inspect = (ref: string) =>
