@@ -11,38 +11,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { args, children, freePort, here, payload, pct, repo, send, stopChildren } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
-);
 const N = Number(args.requests ?? 400);
 const WARMUP = Number(args.warmup ?? 40);
 const PHASE_BUDGET_MS = Number(args['budget-s'] ?? 40) * 1000;
 const FRESH_N = Math.min(100, N);
-const payload = JSON.stringify(
-  Array.from({ length: 10 }, (_, i) => ({ id: i + 1, age: 20 + 4 * i, income: 20000 + 5000 * i })),
-);
-
-const children = [];
-const cleanup = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
-process.on('exit', cleanup);
-process.on('SIGINT', () => process.exit(130));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function start(name, argv, env) {
   const port = await freePort();
@@ -63,20 +39,6 @@ async function start(name, argv, env) {
   throw new Error(`${name} did not answer /ping within 30 s:\n${log}`);
 }
 
-function send(port, method, urlPath, body, agent) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent, headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode, body: text, reused: req.reusedSocket }));
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function run(port, count, agent) {
   const latencies = [];
   const started = performance.now();
@@ -88,11 +50,6 @@ async function run(port, count, agent) {
   }
   return { latencies, elapsed: performance.now() - started };
 }
-
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 async function measure(server) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -139,6 +96,6 @@ try {
   console.log(`goals: ours p50 < 5 ms: ${ours.p50 < 5 ? 'met' : 'NOT met'}; throughput >= 5x plumber: ${ours.rps >= 5 * plumber.rps ? 'met' : 'NOT met'}`);
   console.log(JSON.stringify({ bench: 'runtime/http-vs-plumber', results }));
 } finally {
-  cleanup();
+  stopChildren();
   fs.rmSync(lib, { recursive: true, force: true });
 }

@@ -12,14 +12,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { args, children, here, repo } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
-);
 const LOOP = Number(args.loop ?? 200);
 const ANCHOR = Number(args.anchor ?? 20);
 const BUDGET_MS = Number(args['budget-s'] ?? 60) * 1000;
@@ -30,10 +26,8 @@ mkdirSync(outDir, { recursive: true });
 const bundle = path.join(outDir, 'runtimeApi.mjs');
 await esbuild.build({ entryPoints: [path.join(repo, 'src/targets/lambda/runtimeApi/index.ts')], bundle: true, platform: 'node', target: 'node20', format: 'esm', outfile: bundle, logLevel: 'warning' });
 const { RuntimeApiServer } = await import(pathToFileURL(bundle).href);
-
-const children = [];
+// The anchor leads a process group of its own (see kill): stop the whole group on exit.
 process.on('exit', () => children.forEach((c) => c.exitCode === null && c.signalCode === null && kill(c)));
-process.on('SIGINT', () => process.exit(130));
 
 function kill(child) {
   // The anchor is a shell loop with curl/Rscript children: it leads its own process group.

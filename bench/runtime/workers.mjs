@@ -16,51 +16,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { args, children, freePort, here, payload, pct, repo, send, sleep } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
-);
 const SECONDS = Number(args.seconds ?? 2);
 const TRIALS = Number(args.trials ?? 6);
 const N = Number(args.requests ?? 400);
 const runtimeDir = path.resolve(args['runtime-dir'] ?? path.join(repo, 'runtime'));
-const payload = JSON.stringify(
-  Array.from({ length: 10 }, (_, i) => ({ id: i + 1, age: 20 + 4 * i, income: 20000 + 5000 * i })),
-);
-
-const children = [];
-process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM')));
-process.on('SIGINT', () => process.exit(130));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function send(port, method, urlPath, body, agent) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent, headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode, body: text }));
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error('request timed out')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 async function start(handler, workers, lib) {
   const port = await freePort();
@@ -94,12 +57,6 @@ async function stop(server) {
   if (code === 'timeout') server.child.kill('SIGKILL');
   return { code, ms: performance.now() - t };
 }
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 async function pingDuringCall(port) {
   const call = send(port, 'POST', '/invocations', JSON.stringify({ seconds: SECONDS }), false);
