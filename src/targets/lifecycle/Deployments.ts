@@ -30,6 +30,8 @@ export interface DeploymentsOptions {
  */
 export class Deployments {
   private readonly targets: (kind: string) => Target;
+  /** Anchors already found to carry this deployment's labels (see foreignAnchor). */
+  private readonly knownOurs = new Set<string>();
 
   constructor(private readonly options: DeploymentsOptions) {
     this.targets = options.targets ?? getTarget;
@@ -127,7 +129,13 @@ export class Deployments {
     const id = target.anchorRef?.(at.record) ?? currentResource(at.record, target.anchor);
     if (!id) return undefined;
     const owner: Owner = { root: at.root, name: at.record.name };
+    // Invoke and the tree's status polls ask again and again: a created resource found ours stays
+    // ours (Docker labels cannot change; an id names one resource only), so it is asked about once per process.
+    const created = at.record.resources.some((r) => r.kind === target.anchor && r.id === id && r.state === 'created');
+    const key = `${target.kind}\0${id}\0${owner.root}\0${owner.name}`;
+    if (created && this.knownOurs.has(key)) return undefined;
     const ownership = await target.resources[target.anchor]!.ownership(id, owner, this.context({}));
+    if (ownership === 'ours' && created) this.knownOurs.add(key);
     if (ownership !== 'theirs') return undefined;
     return `${target.resources[target.anchor]!.describe(id, at.record)}, which belongs to another project or was not made by R Deploy`;
   }
