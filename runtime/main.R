@@ -19,9 +19,11 @@ local({
   # The runtime's functions live in their own environment, not the global one where
   # score.R is sourced: user code cannot shadow or remove them.
   rt <- new.env(parent = baseenv())
-  for (f in c("log.R", "libpaths.R", "handler.R", "native.R")) {
+  for (f in c("log.R", "portable.R", "libpaths.R", "handler.R", "native.R")) {
     sys.source(file.path(runtime_dir, f), envir = rt)
   }
+  rt$portable_sys_which()
+  rt$attach_default_packages()
   usage <- "usage: Rscript main.R <http|job|lambda>"
   mode <- commandArgs(trailingOnly = TRUE)[1]
   mode_file <- file.path(runtime_dir, "modes", paste0(mode, ".R"))

@@ -27,6 +27,8 @@ const bundle = await esbuild.build({
   logLevel: 'warning',
   // dockerode and the cloud SDKs are imported lazily by the targets and never run here.
   external: ['dockerode'],
+  // CommonJS dependencies in an ESM bundle still call require() for Node's own modules (events, fs).
+  banner: { js: `import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(${JSON.stringify(`${repo}package.json`)});` },
 });
 const code = bundle.outputFiles[0].text;
 const { configJsonSchemaText, defaultTargetSetting } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);

@@ -7,6 +7,7 @@ import { inspectCommand } from './commands/inspect';
 import { invokeCommand } from './commands/invoke';
 import { logsCommand } from './commands/logs';
 import { lsCommand } from './commands/ls';
+import { packageCommand } from './commands/package';
 import { planCommand } from './commands/plan';
 import { statusCommand } from './commands/status';
 import { exitOnCommanderError, noteInvokedCommand } from './run';
@@ -27,6 +28,7 @@ for (const register of [
   inspectCommand,
   dockerfileCommand,
   planCommand,
+  packageCommand,
   deployCommand,
   invokeCommand,
   logsCommand,

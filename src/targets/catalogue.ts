@@ -2,10 +2,12 @@ import type { z } from 'zod';
 import { AppError } from '../core/errors';
 import { AciSettingsSchema } from './aci/settings';
 import { BatchSettingsSchema } from './batch/settings';
+import { lambdaPackaging } from './lambda/package';
 import { LambdaSettingsSchema } from './lambda/settings';
 import { localTarget } from './local';
 import { LocalSettingsSchema } from './local/settings';
 import type { DeploymentRecord } from '../core/records/record';
+import type { Packaging } from './Packaging';
 import type { RecordItem, Target } from './Target';
 
 /** What a target can do, so the CLI, the wizard and the tree need not know targets by name. */
@@ -37,6 +39,8 @@ export interface CatalogueEntry {
   readonly settings: z.ZodObject;
   /** The implementation; absent while the target is not available in this version. */
   readonly target?: () => Target;
+  /** Its artefacts built ahead of a deploy (`rdeploy package`); absent for an image-only target. */
+  readonly packaging?: () => Packaging;
 }
 
 /**
@@ -62,6 +66,7 @@ export const CATALOGUE = [
     icon: 'zap',
     capabilities: { endpoint: true, schedule: true, liveLogs: true, costsMoney: true, credentials: true, statusPollSeconds: 60 },
     settings: LambdaSettingsSchema,
+    packaging: () => lambdaPackaging,
   },
   {
     kind: 'aci',
@@ -110,6 +115,16 @@ export function getTarget(kind: string): Target {
     throw new AppError('usage', `The ${entry.label} target (${kind}) is not available in this version of R Deploy yet. Use --target local.`);
   }
   return entry.target();
+}
+
+/** How a kind builds its artefacts ahead of a deploy, or one clear sentence when it builds none. */
+export function getPackaging(kind: string): Packaging {
+  const entry: CatalogueEntry = catalogueEntry(kind);
+  if (!entry.packaging) {
+    const have = CATALOGUE.filter((e: CatalogueEntry) => e.packaging).map((e) => e.kind);
+    throw new AppError('usage', `The ${entry.label} target (${kind}) has nothing to package: its deploy builds an image. \`rdeploy package\` is for ${have.join(', ')}.`);
+  }
+  return entry.packaging();
 }
 
 /** The record's parts a person wants to see (image, base image, …); none for a target this version lacks. */

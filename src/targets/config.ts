@@ -64,7 +64,9 @@ export function resolveSettings(kind: string, config: Config, sets: readonly str
     if (!known.includes(key)) {
       throw new AppError('usage', `--set ${key}: the ${kind} target has no setting "${key}". Its settings: ${known.join(', ') || 'none'}.`);
     }
-    base[key] = parseValue(set.slice(eq + 1));
+    const text = set.slice(eq + 1);
+    // A text setting keeps the text as typed: --set glibcMax=2.30 is "2.30", not the number 2.3.
+    base[key] = expectsText(entry.settings.shape[key]) ? text : parseValue(text);
   }
   const parsed = entry.settings.safeParse(base);
   if (!parsed.success) {
@@ -73,6 +75,15 @@ export function resolveSettings(kind: string, config: Config, sets: readonly str
     throw new AppError('usage', `The ${kind} setting "${key}" is invalid: ${issue.message}. Fix it in ${CONFIG_FILE} ("targets": {"${kind}": …}) or with --set ${key}=…`);
   }
   return parsed.data as Record<string, unknown>;
+}
+
+/** Whether a setting's schema takes text (a string or one of some strings), under optional/default. */
+function expectsText(schema: unknown): boolean {
+  let def = (schema as { def?: { type?: string; innerType?: unknown } } | undefined)?.def;
+  while (def && (def.type === 'optional' || def.type === 'default' || def.type === 'nullable')) {
+    def = (def.innerType as { def?: typeof def } | undefined)?.def;
+  }
+  return def?.type === 'string' || def?.type === 'enum';
 }
 
 function parseValue(text: string): unknown {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { doc } from '../../core/schemaDoc';
+import { DEFAULT_GLIBC_MAX } from './package/glibcGuard';
 
 /**
- * `rdeploy.json` → `targets.lambda`. The AWS Lambda target is not available in this version;
- * its settings are validated already so that a project can be prepared for it.
+ * `rdeploy.json` → `targets.lambda`, and `--set KEY=VALUE` with `--target lambda`. The deploy
+ * itself is not available in this version; `rdeploy package --target lambda` and the settings
+ * that shape its artefacts are.
  */
 export const LambdaSettingsSchema = z
   .object({
@@ -12,7 +14,32 @@ export const LambdaSettingsSchema = z
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"')
       .optional()
       .meta(doc('Region', 'AWS region, e.g. `eu-central-1`. Default: the standard AWS configuration (`AWS_REGION`, the profile).')),
-    memoryMb: z.number().int().min(128).max(10240).optional().meta(doc('Memory (MB)', 'Memory of the function, 128 to 10,240 MB.')),
+    memoryMb: z.number().int().min(128).max(10240).optional().meta(doc('Memory (MB)', 'Memory of the function, 128 to 10,240 MB. Default: 1024.')),
+    timeoutSeconds: z.number().int().min(1).max(900).optional().meta(doc('Timeout (s)', 'How long one invocation may run, 1 to 900 s. Default: 60.')),
+    architecture: z
+      .enum(['x86_64', 'arm64'])
+      .optional()
+      .meta(doc('Architecture', 'The function\'s instruction set; the layers are built for it, so the builder image must match. Default: `x86_64`.')),
+    glibcMax: z
+      .string()
+      .regex(/^\d+\.\d+$/, 'a glibc version such as "2.34"')
+      .optional()
+      .meta(doc('Newest glibc', `No shared object in the package may need a newer glibc. Default: ${DEFAULT_GLIBC_MAX} (Amazon Linux 2023). Raise it only for a local stand-in builder.`)),
   })
   .strict()
-  .meta(doc('AWS Lambda', 'Settings of the `lambda` target (coming in a later version).'));
+  .meta(doc('AWS Lambda', 'Settings of the `lambda` target: `rdeploy package --target lambda` builds its layers and function.zip (the deploy comes in a later version).'));
+
+export type LambdaSettings = z.infer<typeof LambdaSettingsSchema>;
+
+export const LAMBDA_DEFAULTS = { memoryMb: 1024, timeoutSeconds: 60, architecture: 'x86_64', glibcMax: DEFAULT_GLIBC_MAX } as const;
+
+export type EffectiveLambdaSettings = Omit<LambdaSettings, keyof typeof LAMBDA_DEFAULTS> & {
+  memoryMb: number;
+  timeoutSeconds: number;
+  architecture: 'x86_64' | 'arm64';
+  glibcMax: string;
+};
+
+export function lambdaDefaults(settings: LambdaSettings): EffectiveLambdaSettings {
+  return { ...LAMBDA_DEFAULTS, ...settings };
+}

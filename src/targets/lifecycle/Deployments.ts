@@ -4,7 +4,8 @@ import type { Owner } from '../../core/owner';
 import type { RProject } from '../../core/project/model';
 import { currentResource, type DeploymentRecord } from '../../core/records/record';
 import { readTombstone, recordPath } from '../../core/records/store';
-import { getTarget, isTargetKind, type TargetKind } from '../catalogue';
+import { getPackaging, getTarget, isTargetKind, type TargetKind } from '../catalogue';
+import type { PackageOptions, PackageResult } from '../Packaging';
 import type { Connections, InvokeResult, LogEvent, LogOptions, Plan, PlanOptions, Progress, Status, Target, TargetContext } from '../Target';
 import { runDeploy } from './deploy';
 import { runDestroy, type DestroyReport } from './destroy';
@@ -49,6 +50,11 @@ export class Deployments {
   estimate(plan: Plan, workload: Workload = {}): CostEstimate {
     const target = this.target(plan.target);
     return estimateCost(target.usage(plan, workload), target.prices, workload);
+  }
+
+  /** Builds the target's artefacts into a folder, without any cloud call (`rdeploy package`). */
+  package(project: RProject, kind: TargetKind, options: PackageOptions, work: Work = {}): Promise<PackageResult> {
+    return getPackaging(kind).package(project, options, this.context(work));
   }
 
   deploy(plan: Plan, work: Work = {}): Promise<DeploymentRecord> {

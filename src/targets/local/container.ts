@@ -46,20 +46,3 @@ export async function startContainer(docker: DockerClient, id: string, name: str
     throw new AppError('deploy-failed', `Docker could not start the container ${name}: ${dockerMessage(e)}`, { cause: e });
   }
 }
-
-/** The last lines the container printed, for an error message. */
-export async function lastLogLines(docker: DockerClient, id: string, n = 20): Promise<string[]> {
-  try {
-    const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, tail: n })) as Buffer;
-    const lines: string[] = [];
-    // Multiplexed frames (no TTY): 8-byte header, then the payload.
-    for (let off = 0; off + 8 <= buf.length; ) {
-      const size = buf.readUInt32BE(off + 4);
-      lines.push(buf.subarray(off + 8, off + 8 + size).toString('utf8'));
-      off += 8 + size;
-    }
-    return lines.join('').split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-n);
-  } catch {
-    return [];
-  }
-}

@@ -3,8 +3,7 @@ import { AppError, cancelledError } from '../../core/errors';
 import type { Progress } from '../../core/deployment';
 import { logHint, stripAnsi, writeLogFile } from '../../core/logFile';
 import { TAG_PROJECT } from '../../core/owner';
-import { lastLogLines } from './container';
-import type { DockerClient } from '../image/dockerClient';
+import { lastLogLines, type DockerClient } from '../image/dockerClient';
 
 export interface WaitOptions {
   port: number;

@@ -118,3 +118,19 @@ function symbolAt(v: GlibcViolation): string {
   const [symbol] = v.symbols;
   return symbol === undefined ? `version ${v.version}` : `${symbol}@${v.version}`;
 }
+
+/** The newest numbered `GLIBC_x.y` that any of the files needs ("2.34"), or null when none needs one. */
+export function newestGlibcNeed(files: Iterable<Uint8Array>): string | null {
+  let newest: number[] | undefined;
+  for (const bytes of files) {
+    const elf = inspectElf(bytes);
+    if (elf.kind !== 'elf') continue;
+    for (const need of elf.needs) {
+      for (const v of need.versions) {
+        const n = v.name.startsWith('GLIBC_') ? parseGlibcVersion(v.name) : undefined;
+        if (n && (!newest || compareVersions(n, newest) > 0)) newest = n;
+      }
+    }
+  }
+  return newest ? newest.join('.') : null;
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import * as path from 'node:path';
+import { AppError } from '../../core/errors';
+import { addDeployFlags, resolveDeploy, type DeployFlags } from '../deployOptions';
+import { deployments } from '../deployments';
+import { note, print, printJson, table } from '../output';
+import { createProgress } from '../progress';
+import { runCommand } from '../run';
+
+interface PackageFlags extends DeployFlags {
+  out?: string;
+  builderImage?: string;
+  json?: boolean;
+}
+
+export function packageCommand(program: Command): void {
+  addDeployFlags(program.command('package [dir]'))
+    .description("build a target's artefacts into a folder without deploying (lambda: layers, function.zip, manifest.json)")
+    .option('--out <dir>', 'the folder for the artefacts (default: .rdeploy/package/<target> in the project)')
+    .option('--builder-image <image>', 'the image the artefacts are built in (lambda default: Amazon Linux 2023 with R)')
+    .option('--json', 'print the manifest as JSON')
+    .action((dir: string | undefined, opts: PackageFlags) =>
+      runCommand(program.opts(), async ({ cwd, signal, verbose }) => {
+        const { project, target, options, notes } = await resolveDeploy(dir, opts, cwd);
+        if (!opts.target && target === 'local') throw new AppError('usage', 'Say which target to package for, e.g. --target lambda.');
+        for (const n of notes) note(`rdeploy: note: ${n}`);
+        const out = path.resolve(cwd, opts.out ?? path.join(project.root, '.rdeploy', 'package', target));
+        const progress = createProgress({ verbose, quiet: false });
+        // The layers are built in the builder image; a --base-image given alone names it too.
+        const builderImage = opts.builderImage ?? opts.baseImage;
+        const result = await deployments().package(
+          project,
+          target,
+          { name: options.name, out, ...(builderImage ? { builderImage } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), settings: options.settings },
+          { signal, progress },
+        );
+        progress.stop('ok');
+        if (opts.json) return printJson(result.manifest);
+        print(`${result.upToDate ? 'Up to date' : 'Packaged'}: ${path.relative(cwd, out) || '.'}`);
+        print(table(['  file', 'zipped', 'unzipped'], result.files.map((f) => [`  ${f.file}`, mb(f.zippedBytes), mb(f.unzippedBytes)])));
+        for (const n of result.notes) note(n);
+      }),
+    );
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
