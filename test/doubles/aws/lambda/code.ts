@@ -1,0 +1,45 @@
+// Function and layer code: a zip sent in the request (base64 in JSON) or an image URI, with the
+// sizes Lambda derives from it and the 250 MB quota on code and layers together.
+import { createHash } from 'node:crypto';
+import { cannotUnzip, combinedTooLarge, MAX_UNZIPPED_BYTES, s3NotSupported, unzippedTooLarge } from './errors';
+import { str } from './http';
+import type { AttachedLayer, FunctionCode } from './store';
+import { unzippedSize } from './zipSize';
+
+export interface ZipContent {
+  zip: Buffer;
+  codeSize: number;
+  /** base64 of the sha256, as Lambda reports CodeSha256. */
+  codeSha256: string;
+  unzippedBytes: number;
+}
+
+/** A zip from a Code / Content object, or from UpdateFunctionCode's top-level fields. */
+export async function zipFrom(source: Record<string, unknown>): Promise<ZipContent> {
+  if (source.S3Bucket !== undefined || source.S3Key !== undefined) throw s3NotSupported();
+  const zip = Buffer.from(str(source.ZipFile) ?? '', 'base64');
+  let unzippedBytes: number;
+  try {
+    unzippedBytes = await unzippedSize(zip);
+  } catch {
+    throw cannotUnzip();
+  }
+  if (unzippedBytes > MAX_UNZIPPED_BYTES) throw unzippedTooLarge();
+  return { zip, codeSize: zip.length, codeSha256: createHash('sha256').update(zip).digest('base64'), unzippedBytes };
+}
+
+/** Function code: a zip, or an image (whose size Lambda takes from ECR; 0 here). */
+export async function codeFrom(source: Record<string, unknown>, packageType: string): Promise<FunctionCode> {
+  const imageUri = str(source.ImageUri);
+  if (packageType === 'Image' && imageUri) {
+    return { packageType: 'Image', imageUri, zip: Buffer.alloc(0), codeSize: 0, unzippedBytes: 0, codeSha256: createHash('sha256').update(imageUri).digest('hex') };
+  }
+  return { packageType: 'Zip', ...(await zipFrom(source)) };
+}
+
+/** The quota on a zip function's code and all its layers, unzipped, together. */
+export function checkCombinedSize(code: FunctionCode, layers: readonly AttachedLayer[]): void {
+  if (code.packageType !== 'Zip') return;
+  const total = layers.reduce((sum, l) => sum + l.unzippedBytes, code.unzippedBytes);
+  if (total > MAX_UNZIPPED_BYTES) throw combinedTooLarge(total);
+}
