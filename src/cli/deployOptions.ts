@@ -13,6 +13,7 @@ export interface DeployFlags {
   target?: string;
   name?: string;
   baseImage?: string;
+  builderImage?: string;
   port?: string;
   handler?: string;
   set?: string[];
@@ -27,6 +28,7 @@ export function addDeployFlags(cmd: Command): Command {
     .addOption(new Option('--target <target>', `where to deploy: ${targets}`).choices([...TARGET_KINDS]))
     .option('--name <name>', 'deployment name (default: rdeploy.json "name", else the folder name)')
     .option('--base-image <image>', 'base image for the container (default: rocker/r-ver:<R version>)')
+    .option('--builder-image <image>', 'lambda: the image the layers are built in (default: Amazon Linux 2023 with R); same as --base-image there')
     .option('--set <key=value>', "a setting of the target, e.g. --set port=8080 (repeatable; see rdeploy.json's \"targets\")", collect)
     .option('--port <port>', 'local target: the port on 127.0.0.1 (same as --set port=P)')
     .option('--handler <file.function>', 'the handler, like score.score');
@@ -57,5 +59,9 @@ export async function resolveDeploy(dir: string | undefined, flags: DeployFlags,
     sets.push(`port=${port}`);
   }
   const settings = resolveSettings(target, config, sets);
-  return { project, target, options: { name, baseImage: flags.baseImage ?? config.baseImage, exclude: config.exclude, settings }, notes };
+  if (flags.builderImage && flags.baseImage && flags.builderImage !== flags.baseImage) {
+    throw new AppError('usage', '--builder-image and --base-image name the same image for a target that builds layers: give one of them.');
+  }
+  const baseImage = flags.builderImage ?? flags.baseImage ?? config.baseImage;
+  return { project, target, options: { name, baseImage, exclude: config.exclude, settings }, notes };
 }

@@ -12,6 +12,8 @@ export interface InvokeResult {
   raw: string;
   durationMs: number;
   billedDurationMs?: number;
+  /** The end of the function's log for this call, when the target returns it (Lambda: the last 4 KB). */
+  logTail?: string;
 }
 
 export interface LogEvent {

@@ -4,6 +4,7 @@ import type { InvokeResult, LogEvent, Progress, Status } from '../core/deploymen
 import type { Owner } from '../core/owner';
 import type { RProject } from '../core/project/model';
 import type { DeploymentRecord } from '../core/records/record';
+import type { AwsSession, AwsSessionOptions } from '../clouds/aws/session';
 import type { DockerClient } from './image/dockerClient';
 import type { RuntimeMode } from './image/buildInputs';
 
@@ -17,12 +18,20 @@ export type { InvokeResult, LogEvent, Progress, Status, RuntimeMode };
 export interface Connections {
   /** The Docker engine the docker CLI would use, pinged: one clear error when it does not answer. */
   docker(): Promise<DockerClient>;
+  /** An AWS region and the standard credential chain (absent where no AWS target can run, e.g. a test's connections). */
+  aws?(opts: AwsSessionOptions): Promise<AwsSession>;
 }
 
 export interface TargetContext {
   signal?: AbortSignal;
   progress?: Progress;
   connections: Connections;
+  /**
+   * The deployment's record while the lifecycle works on one (deploy: the record being written;
+   * destroy: the record read): a cloud target's resource operations read their region and
+   * profile from its details.
+   */
+  record?: Readonly<DeploymentRecord>;
 }
 
 /** What the user chose for a deploy: common options and the target's own settings (already validated). */

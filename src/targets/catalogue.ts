@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { AppError } from '../core/errors';
 import { AciSettingsSchema } from './aci/settings';
 import { BatchSettingsSchema } from './batch/settings';
+import { lambdaTarget } from './lambda';
 import { lambdaPackaging } from './lambda/package';
 import { LambdaSettingsSchema } from './lambda/settings';
 import { localTarget } from './local';
@@ -66,6 +67,7 @@ export const CATALOGUE = [
     icon: 'zap',
     capabilities: { endpoint: true, schedule: true, liveLogs: true, costsMoney: true, credentials: true, statusPollSeconds: 60 },
     settings: LambdaSettingsSchema,
+    target: () => lambdaTarget as Target,
     packaging: () => lambdaPackaging,
   },
   {

@@ -1,3 +1,4 @@
+import { resolveAwsSession, type AwsSession } from '../clouds/aws/session';
 import type { DockerClient } from './image/dockerClient';
 import { connectDocker, systemEngineInputs } from './image/engineConnect';
 import type { EngineInputs } from './image/engine';
@@ -6,11 +7,18 @@ import type { Connections } from './Target';
 /**
  * Connections resolved the standard way, for the CLI and the extension host: the Docker engine
  * the docker CLI would use (DOCKER_HOST, DOCKER_CONTEXT, the current context, the default
- * socket). One connection and one ping per process; a failed attempt is tried again next time.
+ * socket), and AWS sessions (region and credential chain) per region and profile. One connection
+ * and one ping per process; a failed attempt is tried again next time.
  */
 export function standardConnections(inputs: EngineInputs = systemEngineInputs()): Connections {
   let docker: Promise<DockerClient> | undefined;
+  const aws = new Map<string, Promise<AwsSession>>();
   return {
+    aws(opts) {
+      const key = `${opts.region ?? ''}\0${opts.profile ?? ''}`;
+      if (!aws.has(key)) aws.set(key, resolveAwsSession(opts).catch((e: unknown) => (aws.delete(key), Promise.reject(e))));
+      return aws.get(key)!;
+    },
     docker() {
       docker ??= connectDocker({ inputs }).catch((e: unknown) => {
         docker = undefined;

@@ -9,7 +9,6 @@ import { runCommand } from '../run';
 
 interface PackageFlags extends DeployFlags {
   out?: string;
-  builderImage?: string;
   json?: boolean;
 }
 
@@ -17,7 +16,6 @@ export function packageCommand(program: Command): void {
   addDeployFlags(program.command('package [dir]'))
     .description("build a target's artefacts into a folder without deploying (lambda: layers, function.zip, manifest.json)")
     .option('--out <dir>', 'the folder for the artefacts (default: .rdeploy/package/<target> in the project)')
-    .option('--builder-image <image>', 'the image the artefacts are built in (lambda default: Amazon Linux 2023 with R)')
     .option('--json', 'print the manifest as JSON')
     .action((dir: string | undefined, opts: PackageFlags) =>
       runCommand(program.opts(), async ({ cwd, signal, verbose }) => {
@@ -26,8 +24,7 @@ export function packageCommand(program: Command): void {
         for (const n of notes) note(`rdeploy: note: ${n}`);
         const out = path.resolve(cwd, opts.out ?? path.join(project.root, '.rdeploy', 'package', target));
         const progress = createProgress({ verbose, quiet: false });
-        // The layers are built in the builder image; a --base-image given alone names it too.
-        const builderImage = opts.builderImage ?? opts.baseImage;
+        const builderImage = options.baseImage;
         const result = await deployments().package(
           project,
           target,

@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import type { RProject } from '../project/model';
-import type { DockerfileSpec, Instruction, RestorePlan } from './instructions';
+import type { DockerfileSpec, Instruction, RestorePlan, RuntimeModeName } from './instructions';
 import { systemRequirements } from './sysreqs';
 import { BASE_PACKAGES } from '../project/dependencies';
 import { PATHS } from './restoreScript';
@@ -12,7 +12,7 @@ import {
 export interface DockerfileOptions {
   /** Overrides `rocker/r-ver:<R version>` (rdeploy.json `baseImage`, `--base-image`, tests). */
   baseImage?: string;
-  mode?: 'http' | 'job';
+  mode?: RuntimeModeName;
   /** Project name for labels; defaults to the project folder's name. */
   name?: string;
   /**
@@ -112,7 +112,7 @@ export function generateDockerfile(project: RProject, options: DockerfileOptions
   return { baseImage, mode, handler, systemPackages: sysreqs.apt, restore, instructions: i, warnings, runtime };
 }
 
-function tail(mode: 'http' | 'job', handler: string, name: string, project: RProject, baseImage: string, runtime: RuntimeImage, rVersion?: string): Instruction[] {
+function tail(mode: RuntimeModeName, handler: string, name: string, project: RProject, baseImage: string, runtime: RuntimeImage, rVersion?: string): Instruction[] {
   const env: Array<[string, string]> = [['RDEPLOY_HANDLER', checkEnv('RDEPLOY_HANDLER', handler)], ['RDEPLOY_MODE', mode]];
   const out: Instruction[] = [{ kind: 'comment', text: 'How the container runs.' }];
   if (mode === 'http') {

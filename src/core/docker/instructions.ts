@@ -20,9 +20,12 @@ export type Instruction =
   | { kind: 'label'; labels: Array<[string, string]> }
   | { kind: 'cmd'; argv: string[] };
 
+/** How the R runtime serves the handler (runtime/main.R's first argument). */
+export type RuntimeModeName = 'http' | 'job' | 'lambda';
+
 export interface DockerfileSpec {
   baseImage: string;
-  mode: 'http' | 'job';
+  mode: RuntimeModeName;
   handler: string;
   /** Sorted, de-duplicated apt packages installed for the project's compiled packages. */
   systemPackages: string[];

@@ -1,8 +1,9 @@
+import type { RuntimeModeName } from '../../core/docker/instructions';
 import type { RuntimeImage } from '../../core/docker/runtimeImage';
 import type { RProject } from '../../core/project/model';
 
 /** How the R runtime serves the handler: an HTTP server, one job, or a Lambda Runtime API loop. The target chooses. */
-export type RuntimeMode = 'http' | 'job';
+export type RuntimeMode = RuntimeModeName;
 
 /**
  * What the image pipeline needs from the Dockerfile generator, kept this small so the target does

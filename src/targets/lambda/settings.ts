@@ -2,11 +2,7 @@ import { z } from 'zod';
 import { doc } from '../../core/schemaDoc';
 import { DEFAULT_GLIBC_MAX } from './package/glibcGuard';
 
-/**
- * `rdeploy.json` → `targets.lambda`, and `--set KEY=VALUE` with `--target lambda`. The deploy
- * itself is not available in this version; `rdeploy package --target lambda` and the settings
- * that shape its artefacts are.
- */
+/** `rdeploy.json` → `targets.lambda`, and `--set KEY=VALUE` with `--target lambda`. */
 export const LambdaSettingsSchema = z
   .object({
     region: z
@@ -14,6 +10,16 @@ export const LambdaSettingsSchema = z
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"')
       .optional()
       .meta(doc('Region', 'AWS region, e.g. `eu-central-1`. Default: the standard AWS configuration (`AWS_REGION`, the profile).')),
+    profile: z
+      .string()
+      .regex(/^[\w.+@-]{1,64}$/, 'an AWS profile name from ~/.aws/config')
+      .optional()
+      .meta(doc('Profile', 'AWS profile of `~/.aws/config`. Default: `AWS_PROFILE`, else the default profile.')),
+    role: z
+      .string()
+      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'an IAM role ARN such as "arn:aws:iam::123456789012:role/my-lambda-role"')
+      .optional()
+      .meta(doc('Execution role', 'The function\'s IAM role ARN. Default: a role with basic execution logging only, created by the deploy and deleted by destroy.')),
     memoryMb: z.number().int().min(128).max(10240).optional().meta(doc('Memory (MB)', 'Memory of the function, 128 to 10,240 MB. Default: 1024.')),
     timeoutSeconds: z.number().int().min(1).max(900).optional().meta(doc('Timeout (s)', 'How long one invocation may run, 1 to 900 s. Default: 60.')),
     architecture: z
@@ -27,7 +33,7 @@ export const LambdaSettingsSchema = z
       .meta(doc('Newest glibc', `No shared object in the package may need a newer glibc. Default: ${DEFAULT_GLIBC_MAX} (Amazon Linux 2023). Raise it only for a local stand-in builder.`)),
   })
   .strict()
-  .meta(doc('AWS Lambda', 'Settings of the `lambda` target: `rdeploy package --target lambda` builds its layers and function.zip (the deploy comes in a later version).'));
+  .meta(doc('AWS Lambda', 'Settings of the `lambda` target: an R runtime as layers on `provided.al2023`.'));
 
 export type LambdaSettings = z.infer<typeof LambdaSettingsSchema>;
 

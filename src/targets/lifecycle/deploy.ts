@@ -29,7 +29,7 @@ export async function runDeploy(target: Target, plan: Plan, ctx: TargetContext, 
     if (previous && previous.target !== plan.target && previous.status !== 'destroyed') {
       throw new AppError('usage', `"${plan.name}" is already a ${previous.target} deployment of this project. Destroy it first (\`rdeploy destroy ${plan.name}\`) or choose another name.`);
     }
-    const carried = await carriedResources(target, previous, owner, ctx);
+    const carried = await carriedResources(target, previous, owner, { ...ctx, ...(previous ? { record: previous } : {}) });
     const steps = target.steps(plan);
     const now = new Date().toISOString();
     const record: DeploymentRecord = {
@@ -53,7 +53,8 @@ export async function runDeploy(target: Target, plan: Plan, ctx: TargetContext, 
     };
     await save();
     await deleteTombstone(root, plan.name);
-    return await runSteps(target, plan, steps, { record, carried, previous, owner, ctx, save });
+    // The live record (its details fill in step by step) is what resource operations read their scope from.
+    return await runSteps(target, plan, steps, { record, carried, previous, owner, ctx: { ...ctx, record }, save });
   } finally {
     await lock.release();
   }

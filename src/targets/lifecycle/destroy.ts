@@ -36,6 +36,8 @@ export async function runDestroy(target: Target, owner: Owner, ctx: TargetContex
   try {
     if (lock.tookOver) ctx.progress?.report({ note: `took over the lock of ${lock.tookOver.tool} (pid ${lock.tookOver.pid}), which is no longer running` });
     const { record, problem } = await readDeploymentOrProblem(owner.root, owner.name);
+    // Resource operations read their scope (a cloud region, a profile) from the record when there is one.
+    if (record) ctx = { ...ctx, record };
     // Reach the engine or the cloud before writing anything: what carries the labels, by kind.
     const labelled = new Map<string, string[]>();
     for (const kind of Object.keys(target.resources)) labelled.set(kind, await target.resources[kind]!.find(owner, ctx));

@@ -33,7 +33,7 @@ export const lambdaPackaging: Packaging = {
     const previous = await readPackageFolder(out);
     const docker = await ctx.connections.docker();
     const builderImage = await ensureBuilder(project, options, settings, ctx);
-    const inputs = generatedBuildInputs(project, { baseImage: builderImage, mode: 'job', ...(options.exclude ? { exclude: options.exclude } : {}) });
+    const inputs = generatedBuildInputs(project, { baseImage: builderImage, mode: 'lambda', ...(options.exclude ? { exclude: options.exclude } : {}) });
     const imageId = await buildProjectImage(docker, {
       root: project.root,
       inputs,

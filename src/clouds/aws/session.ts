@@ -1,0 +1,78 @@
+import { AppError } from '../../core/errors';
+
+/**
+ * Where and as whom the AWS targets work: a region and the standard credential chain (the
+ * environment, `~/.aws/config` and `credentials` with the profile, SSO, `aws login`, container
+ * and instance roles), as the AWS CLI resolves them. Endpoints come from the SDK's own
+ * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables (the tests' doubles use them).
+ */
+export interface AwsSessionOptions {
+  region?: string;
+  profile?: string;
+}
+
+export interface AwsClientConfig {
+  region: string;
+  credentials: unknown;
+  maxAttempts: number;
+}
+
+export interface AwsSession {
+  readonly region: string;
+  readonly profile?: string;
+  /** The configuration every SDK client of this session is made with. */
+  config(): AwsClientConfig;
+}
+
+/** Throttled calls are retried by the SDK (standard mode, with backoff): a few more than its default 3. */
+const MAX_ATTEMPTS = 5;
+
+export async function resolveAwsSession(opts: AwsSessionOptions, env: NodeJS.ProcessEnv = process.env): Promise<AwsSession> {
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (await profileRegion(opts.profile));
+  if (!region) {
+    throw new AppError(
+      'config-invalid',
+      'No AWS region is set. Set targets.lambda.region in rdeploy.json (or --set region=eu-central-1), AWS_REGION, or a region in your AWS profile (`aws configure`).',
+    );
+  }
+  const credentials = fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
+  return {
+    region,
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    config: () => ({ region, credentials, maxAttempts: MAX_ATTEMPTS }),
+  };
+}
+
+/** The region of the profile (AWS_PROFILE or default) in ~/.aws/config, resolved by the SDK as the AWS CLI does. */
+async function profileRegion(profile: string | undefined): Promise<string | undefined> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  const client = new STSClient(profile ? { profile } : {});
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined; // "Region is missing": the caller says how to set one
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * One sentence for what an AWS call failed with. Missing or expired credentials say how to sign
+ * in; the service's own message is kept otherwise (it names the resource and the rule).
+ */
+export function awsFailure(what: string, e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  const name = (e as { name?: string } | null)?.name ?? '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new AppError('config-invalid', `${what}: no AWS credentials were found. Sign in with \`aws configure\`, \`aws sso login\` or \`aws login\`, or set AWS_PROFILE.`, { cause: e });
+  }
+  if (['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidSignatureException'].includes(name)) {
+    return new AppError('config-invalid', `${what}: AWS refused the credentials (${name}: ${message}). Sign in again with \`aws sso login\` or \`aws configure\`.`, { cause: e });
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+    return new AppError('deploy-failed', `${what}: access denied (${message}). Your AWS identity needs permission for this call.`, { cause: e });
+  }
+  return new AppError('deploy-failed', `${what}: ${name ? `${name}: ` : ''}${message}`, { cause: e });
+}

@@ -1,0 +1,70 @@
+import { LAMBDA_PRICES } from '../../core/cost';
+import type { DeploymentRecord } from '../../core/records/record';
+import { awsFailure } from '../../clouds/aws/session';
+import type { Target, TargetCheck, TargetContext } from '../Target';
+import { lambdaClients } from './clients';
+import { LambdaRecordDetailsSchema, lambdaRecordDetails, type LambdaPlanDetails } from './details';
+import { invokeLambda } from './invoke';
+import { lambdaLogs } from './logs';
+import { lambdaUsage, planLambda } from './plan';
+import { functionResource, layersResource, roleResource } from './resources';
+import { lambdaDefaults, LambdaSettingsSchema, type LambdaSettings } from './settings';
+import { lambdaStatus } from './status';
+import { lambdaSteps } from './steps';
+
+/** The AWS account the credentials belong to: proves they work, before anything is recorded or built. */
+async function callerAccount(settings: LambdaSettings, ctx: TargetContext): Promise<{ account: string; region: string }> {
+  const { session } = await lambdaClients(ctx, { ...(settings.region ? { region: settings.region } : {}), ...(settings.profile ? { profile: settings.profile } : {}) });
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient(session.config() as never);
+  try {
+    const who = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: ctx.signal });
+    return { account: who.Account ?? 'unknown', region: session.region };
+  } catch (e) {
+    throw awsFailure('Checking your AWS credentials', e);
+  } finally {
+    sts.destroy();
+  }
+}
+
+export const lambdaTarget: Target<LambdaPlanDetails> = {
+  kind: 'lambda',
+  settings: LambdaSettingsSchema,
+  recordDetails: LambdaRecordDetailsSchema,
+  runtimeMode: () => 'lambda',
+  plan: (project, options) => planLambda(project, options),
+  async preflight(plan, ctx) {
+    // Docker builds the package; AWS must accept the credentials. Either missing is one sentence and no record.
+    await ctx.connections.docker();
+    await callerAccount(plan.details.settings, ctx);
+  },
+  steps: (plan) => lambdaSteps(plan),
+  // Creation order; destroy goes in reverse: the function, then its layers, then its role.
+  resources: { role: roleResource, layers: layersResource, function: functionResource },
+  anchor: 'function',
+  invoke: (record, payload, ctx) => invokeLambda(record, payload, ctx),
+  logs: (record, opts, ctx) => lambdaLogs(record, opts, ctx),
+  status: (record, ctx) => lambdaStatus(record, ctx),
+  describe(record: DeploymentRecord) {
+    const d = lambdaRecordDetails(record.details);
+    return [
+      ...(d.functionName ? [{ kind: 'function', label: d.functionName, description: d.region, tooltip: [d.functionArn, `${d.memoryMb} MB · ${d.timeoutSeconds} s · ${d.architecture}`].filter(Boolean).join('\n') }] : []),
+      ...(d.layers ?? []).map((l) => ({ kind: 'layer', label: l.arn.split(':').slice(-2).join(':'), description: l.file, tooltip: `${l.arn}\nsha256 ${l.sha256}` })),
+      ...(d.roleArn ? [{ kind: 'role', label: d.roleArn.split('/').pop()!, tooltip: d.roleArn }] : []),
+    ];
+  },
+  prices: LAMBDA_PRICES,
+  usage: (plan, workload) => lambdaUsage(plan, workload),
+  async checks(settings, ctx): Promise<TargetCheck[]> {
+    try {
+      const { account, region } = await callerAccount(lambdaDefaults(settings as LambdaSettings), ctx);
+      return [{ id: 'aws-credentials', title: 'AWS credentials', status: 'ok', detail: `account ${account}, region ${region}` }];
+    } catch (e) {
+      return [{ id: 'aws-credentials', title: 'AWS credentials', status: 'fail', detail: (e as Error).message, fix: 'aws configure, aws sso login, or aws login' }];
+    }
+  },
+  redeployOptions: (record) => {
+    const builder = lambdaRecordDetails(record.details).builderImage;
+    return builder ? { baseImage: builder } : {};
+  },
+};

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import type { Owner } from '../../core/owner';
+
+/** The function: one per deployment name in an account and region (ownership tells projects apart). */
+export const functionName = (name: string): string => `rdeploy-${name}`;
+
+/** A short, stable mark of the project: role names are account-wide, layer descriptions short. */
+export const projectMark = (root: string): string => createHash('sha256').update(root).digest('hex').slice(0, 12);
+
+/** The role (IAM names are global to the account: the project's mark keeps two projects apart). 64 characters at most. */
+export const roleName = (owner: Owner): string => `rdeploy-${owner.name.slice(0, 38)}-${projectMark(owner.root)}`;
+
+/** All of a deployment's layers start with this; one layer per package artefact ("01-r"). */
+export const layerPrefix = (name: string): string => `rdeploy-${name}-`;
+export const layerName = (name: string, artefact: string): string => `${layerPrefix(name)}${artefact}`;
+
+/**
+ * Layers cannot be tagged: their description carries the owner instead, and the zip's hash (a
+ * redeploy with the same bytes reuses the version). At most 256 characters.
+ */
+export const layerDescription = (owner: Owner, sha256: string): string => `R Deploy ${owner.name} ${projectMark(owner.root)} sha256:${sha256}`;
+export const layerOwnedBy = (description: string | undefined, owner: Owner): boolean =>
+  description?.startsWith(`R Deploy ${owner.name} ${projectMark(owner.root)} `) ?? false;
+export const layerSha = (description: string | undefined): string | undefined => /sha256:([0-9a-f]{64})$/.exec(description ?? '')?.[1];
+
+export const logGroupName = (name: string): string => `/aws/lambda/${functionName(name)}`;
+
+/** The managed policy that lets a function write its logs, and nothing else. */
+export const BASIC_EXECUTION_POLICY = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+
+/** Who may assume the role: Lambda only. */
+export const LAMBDA_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Workload } from '../../core/cost';
+import { lambdaMeters, type Usage } from '../../core/cost';
+import { ownerTags, type Owner } from '../../core/owner';
+import type { RProject } from '../../core/project/model';
+import type { Plan, PlanOptions } from '../Target';
+import type { LambdaPlanDetails } from './details';
+import type { LambdaManifest } from './package/manifest';
+import { BASIC_EXECUTION_POLICY, functionName, LAMBDA_TRUST_POLICY, layerName, layerPrefix, roleName } from './names';
+import { lambdaDefaults, type LambdaSettings } from './settings';
+
+/** Where a deploy writes the package; `rdeploy package --target lambda` writes there by default too. */
+export const packageDirOf = (root: string): string => path.join(root, '.rdeploy', 'package', 'lambda');
+
+/**
+ * Pure apart from reading the package's manifest when one is on disk (its sizes go into the
+ * plan; the deploy rebuilds the package whenever anything changed). Every request is data, as
+ * the deploy sends it; zip contents are shown by file and size, never inlined.
+ */
+export function planLambda(project: RProject, options: PlanOptions): Plan<LambdaPlanDetails> {
+  const settings = lambdaDefaults(options.settings as LambdaSettings);
+  const owner: Owner = { root: project.root, name: options.name };
+  const fn = functionName(options.name);
+  const role = settings.role ? undefined : roleName(owner);
+  const packageDir = packageDirOf(project.root);
+  const manifest = readManifest(packageDir);
+  const layers = manifest?.artefacts.filter((a) => a.kind === 'layer') ?? [];
+  const functionZip = manifest?.artefacts.find((a) => a.kind === 'function');
+  const details: LambdaPlanDetails = {
+    settings,
+    functionName: fn,
+    ...(role ? { roleName: role } : {}),
+    layerPrefix: layerPrefix(options.name),
+    packageDir,
+    ...(options.baseImage ? { builderImage: options.baseImage } : {}),
+    ...(manifest && functionZip
+      ? { packaged: { layers: layers.map((l) => ({ file: l.file, zippedBytes: l.zippedBytes, unzippedBytes: l.unzippedBytes })), functionZip: { zippedBytes: functionZip.zippedBytes, unzippedBytes: functionZip.unzippedBytes } } }
+      : {}),
+  };
+  const tags = ownerTags(owner);
+  const roleArn = settings.role ?? `arn:aws:iam::<account>:role/${role}`;
+  const layerNames = layers.length ? layers.map((l) => layerName(options.name, l.name)) : [layerName(options.name, '01-r'), `${layerPrefix(options.name)}02-packages…`];
+  const zip = (file: string, bytes?: number) => `<${file}${bytes !== undefined ? `, ${bytes} bytes` : ''}>`;
+  return {
+    target: 'lambda',
+    name: options.name,
+    project,
+    runtimeMode: 'lambda',
+    ...(options.baseImage ? { baseImage: options.baseImage } : {}),
+    resources: [
+      ...(role ? [{ kind: 'role', id: role, description: 'IAM role for the function: basic execution logging only' }] : []),
+      { kind: 'layers', id: details.layerPrefix, description: `${layerNames.length} layer(s): R with its libraries, then your packages (reused when unchanged)` },
+      { kind: 'function', id: fn, description: `provided.al2023 · ${settings.architecture} · ${settings.memoryMb} MB · ${settings.timeoutSeconds} s` },
+    ],
+    requests: [
+      ...(role
+        ? [
+            { service: 'iam', operation: 'CreateRole', target: role, body: { RoleName: role, Path: '/', AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, Tags: tagList(tags) } },
+            { service: 'iam', operation: 'AttachRolePolicy', target: role, body: { RoleName: role, PolicyArn: BASIC_EXECUTION_POLICY } },
+          ]
+        : []),
+      ...layerNames.map((name, i) => ({
+        service: 'lambda',
+        operation: 'PublishLayerVersion',
+        target: name,
+        body: {
+          LayerName: name,
+          Content: { ZipFile: zip(layers[i]?.file ?? 'layer zip', layers[i]?.zippedBytes) },
+          CompatibleRuntimes: ['provided.al2023'],
+          CompatibleArchitectures: [settings.architecture],
+        },
+      })),
+      {
+        service: 'lambda',
+        operation: 'CreateFunction',
+        target: fn,
+        body: {
+          FunctionName: fn,
+          Runtime: 'provided.al2023',
+          Handler: project.handler,
+          Role: roleArn,
+          Code: { ZipFile: zip('function.zip', functionZip?.zippedBytes) },
+          Layers: layerNames.map((n) => `arn:aws:lambda:<region>:<account>:layer:${n}:<version>`),
+          MemorySize: settings.memoryMb,
+          Timeout: settings.timeoutSeconds,
+          Architectures: [settings.architecture],
+          Tags: tags,
+        },
+      },
+    ],
+    settings: { ...settings },
+    details,
+  };
+}
+
+export function lambdaUsage(plan: Plan<LambdaPlanDetails>, workload: Workload): Usage {
+  const s = plan.details.settings;
+  return lambdaMeters({
+    memoryMb: workload.memoryMb ?? s.memoryMb,
+    architecture: s.architecture,
+    requestsPerMonth: workload.requestsPerMonth ?? workload.runsPerMonth ?? 0,
+    durationMs: workload.durationMs ?? 100,
+  });
+}
+
+const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+function readManifest(dir: string): LambdaManifest | undefined {
+  try {
+    const m = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as LambdaManifest;
+    return m.target === 'lambda' && Array.isArray(m.artefacts) ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,125 @@
+import { taggedFor, type Owner } from '../../core/owner';
+import { awsFailure } from '../../clouds/aws/session';
+import type { Ownership, ResourceKind, TargetContext } from '../Target';
+import { awsErrorName, lambdaClients } from './clients';
+import { functionName, layerOwnedBy, layerPrefix, roleName } from './names';
+
+// Ids: a role by its name, the layers by their common name prefix (every version of every
+// layer of the deployment: layers cannot be tagged, their descriptions name the owner), the
+// function by its name. The region and profile come from the record (clients.ts).
+
+const nameOfArn = (id: string) => id.split(':').pop()!.split('/').pop()!;
+
+export const roleResource: ResourceKind = {
+  billable: false,
+  async ownership(id, owner, ctx) {
+    const { iam, sdk } = await lambdaClients(ctx);
+    const name = nameOfArn(id);
+    try {
+      await iam.send(new sdk.iam.GetRoleCommand({ RoleName: name }));
+    } catch (e) {
+      if (awsErrorName(e) === 'NoSuchEntityException' || awsErrorName(e) === 'NoSuchEntity') return 'gone';
+      throw awsFailure(`Reading the IAM role ${name}`, e);
+    }
+    const tags = (await iam.send(new sdk.iam.ListRoleTagsCommand({ RoleName: name }))).Tags ?? [];
+    return taggedFor(Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? ''])), owner) ? 'ours' : 'theirs';
+  },
+  async remove(id, ctx) {
+    const { iam, sdk } = await lambdaClients(ctx);
+    const name = nameOfArn(id);
+    try {
+      const attached = (await iam.send(new sdk.iam.ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? [];
+      for (const p of attached) await iam.send(new sdk.iam.DetachRolePolicyCommand({ RoleName: name, PolicyArn: p.PolicyArn }));
+      await iam.send(new sdk.iam.DeleteRoleCommand({ RoleName: name }));
+    } catch (e) {
+      if (awsErrorName(e) === 'NoSuchEntityException' || awsErrorName(e) === 'NoSuchEntity') return;
+      throw awsFailure(`Deleting the IAM role ${name}`, e);
+    }
+  },
+  async find(owner, ctx) {
+    const name = roleName(owner);
+    return (await roleResource.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
+  },
+  describe: (id) => `IAM role ${nameOfArn(id)}`,
+};
+
+/** Every version of the deployment's layers, with whether its description names `owner`. */
+async function layerVersions(prefix: string, ctx: TargetContext, owner?: Owner): Promise<Array<{ arn: string; name: string; version: number; ours: boolean }>> {
+  const { lambda, sdk } = await lambdaClients(ctx);
+  const out: Array<{ arn: string; name: string; version: number; ours: boolean }> = [];
+  try {
+    let marker: string | undefined;
+    do {
+      const page = await lambda.send(new sdk.lambda.ListLayersCommand({ Marker: marker }));
+      for (const layer of page.Layers ?? []) {
+        if (!layer.LayerName?.startsWith(prefix)) continue;
+        let vMarker: string | undefined;
+        do {
+          const versions = await lambda.send(new sdk.lambda.ListLayerVersionsCommand({ LayerName: layer.LayerName, Marker: vMarker }));
+          for (const v of versions.LayerVersions ?? []) {
+            out.push({ arn: v.LayerVersionArn!, name: layer.LayerName, version: v.Version!, ours: owner ? layerOwnedBy(v.Description, owner) : false });
+          }
+          vMarker = versions.NextMarker;
+        } while (vMarker);
+      }
+      marker = page.NextMarker;
+    } while (marker);
+  } catch (e) {
+    throw awsFailure('Listing the Lambda layers', e);
+  }
+  return out;
+}
+
+export const layersResource: ResourceKind & { versions: typeof layerVersions } = {
+  billable: false, // stored layer versions count against the account's 75 GB code storage, not billed per hour
+  versions: layerVersions,
+  async ownership(id, owner, ctx) {
+    const all = await layerVersions(id, ctx, owner);
+    if (all.length === 0) return 'gone';
+    return all.some((v) => v.ours) ? 'ours' : 'theirs';
+  },
+  async remove(id, ctx) {
+    const { lambda, sdk } = await lambdaClients(ctx);
+    // Only the versions whose description names this deployment (remove() runs after ownership()).
+    const owner = ctx.record ? { root: ctx.record.projectRoot, name: ctx.record.name } : undefined;
+    for (const v of await layerVersions(id, ctx, owner)) {
+      if (!v.ours) continue;
+      await lambda.send(new sdk.lambda.DeleteLayerVersionCommand({ LayerName: v.name, VersionNumber: v.version })).catch((e: unknown) => {
+        throw awsFailure(`Deleting the layer version ${v.arn}`, e);
+      });
+    }
+  },
+  async find(owner, ctx) {
+    const prefix = layerPrefix(owner.name);
+    return (await layerVersions(prefix, ctx, owner)).some((v) => v.ours) ? [prefix] : [];
+  },
+  describe: (id) => `Lambda layers ${id}*`,
+};
+
+export const functionResource: ResourceKind = {
+  billable: true,
+  async ownership(id, owner, ctx): Promise<Ownership> {
+    const { lambda, sdk } = await lambdaClients(ctx);
+    try {
+      const fn = await lambda.send(new sdk.lambda.GetFunctionCommand({ FunctionName: id }));
+      return taggedFor(fn.Tags, owner) ? 'ours' : 'theirs';
+    } catch (e) {
+      if (awsErrorName(e) === 'ResourceNotFoundException') return 'gone';
+      throw awsFailure(`Reading the Lambda function ${id}`, e);
+    }
+  },
+  async remove(id, ctx) {
+    const { lambda, sdk } = await lambdaClients(ctx);
+    try {
+      await lambda.send(new sdk.lambda.DeleteFunctionCommand({ FunctionName: id }));
+    } catch (e) {
+      if (awsErrorName(e) === 'ResourceNotFoundException') return;
+      throw awsFailure(`Deleting the Lambda function ${id}`, e);
+    }
+  },
+  async find(owner, ctx) {
+    const name = functionName(owner.name);
+    return (await functionResource.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
+  },
+  describe: (id) => `Lambda function ${nameOfArn(id)}`,
+};

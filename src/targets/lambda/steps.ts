@@ -1,0 +1,268 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { AppError, cancelledError } from '../../core/errors';
+import { ownerTags, type Owner } from '../../core/owner';
+import { awsFailure } from '../../clouds/aws/session';
+import type { DeployStep, Plan, StepState, TargetContext } from '../Target';
+import { awsErrorName, lambdaClients, type LambdaClients } from './clients';
+import type { LambdaPlanDetails, LambdaRecordDetails } from './details';
+import { BASIC_EXECUTION_POLICY, LAMBDA_TRUST_POLICY, layerDescription, layerName, layerOwnedBy, layerSha } from './names';
+import { lambdaPackaging } from './package';
+import type { LambdaManifest, ManifestArtefact } from './package/manifest';
+import { layersResource, roleResource } from './resources';
+
+/** How long a deploy waits for a new role to become usable by Lambda (IAM is eventually consistent). */
+const ROLE_PROPAGATION_MS = 60_000;
+/** How long it waits for the function to become Active or finish an update. */
+const WAITER_SECONDS = 300;
+
+/**
+ * A Lambda deploy: package (reused when up to date), the execution role unless the user gives
+ * one, the layers (a version whose zip is byte-identical is reused, not published again), the
+ * function created or updated in place (each change followed by the SDK's waiter; a conflict
+ * with an update in progress waits and tries again), then the superseded layer versions go.
+ */
+export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
+  const d = plan.details;
+  const s = d.settings;
+  const scope = { ...(s.region ? { region: s.region } : {}), ...(s.profile ? { profile: s.profile } : {}) };
+  let manifest: LambdaManifest | undefined;
+  let roleArn = s.role;
+  let layerArns: string[] = [];
+  const clients = (ctx: TargetContext) => lambdaClients(ctx, scope);
+  return [
+    {
+      title: 'Packaging R and the project for Lambda',
+      run: async ({ ctx }) => {
+        const packaged = await lambdaPackaging.package(plan.project, { name: plan.name, out: d.packageDir, ...(d.builderImage ? { builderImage: d.builderImage } : {}), settings: s }, ctx);
+        manifest = packaged.manifest as unknown as LambdaManifest;
+        const { session } = await clients(ctx);
+        const details: LambdaRecordDetails = {
+          region: session.region,
+          ...(s.profile ? { profile: s.profile } : {}),
+          memoryMb: s.memoryMb,
+          timeoutSeconds: s.timeoutSeconds,
+          architecture: s.architecture,
+          packageDir: d.packageDir,
+          ...(d.builderImage ? { builderImage: d.builderImage } : {}),
+        };
+        return { details };
+      },
+    },
+    ...(d.roleName
+      ? [
+          {
+            title: `Creating the execution role ${d.roleName}`,
+            creates: { kind: 'role', id: d.roleName },
+            run: async ({ ctx, owner }: StepState) => {
+              roleArn = await ensureRole(await clients(ctx), d.roleName!, owner, ctx);
+              return { id: d.roleName!, details: { roleArn } };
+            },
+          },
+        ]
+      : []),
+    {
+      title: 'Publishing the layers',
+      creates: { kind: 'layers', id: d.layerPrefix },
+      run: async ({ ctx, owner }) => {
+        const layers = await publishLayers(await clients(ctx), manifest!, plan, owner, ctx);
+        layerArns = layers.map((l) => l.arn);
+        return { id: d.layerPrefix, details: { layers } };
+      },
+    },
+    {
+      title: `Creating or updating the function ${d.functionName}`,
+      creates: { kind: 'function', id: d.functionName },
+      run: async ({ ctx, owner }) => {
+        const arn = await upsertFunction(await clients(ctx), { plan, manifest: manifest!, roleArn: roleArn!, layerArns, owner, ctx });
+        return { id: d.functionName, details: { functionName: d.functionName, functionArn: arn }, endpoint: arn };
+      },
+    },
+    {
+      title: 'Removing superseded layer versions',
+      run: async ({ ctx, owner }) => {
+        const { lambda, sdk } = await clients(ctx);
+        for (const v of await layersResource.versions(d.layerPrefix, ctx, owner)) {
+          if (!v.ours || layerArns.includes(v.arn)) continue;
+          await lambda.send(new sdk.lambda.DeleteLayerVersionCommand({ LayerName: v.name, VersionNumber: v.version })).catch((e: unknown) => {
+            throw awsFailure(`Deleting the superseded layer version ${v.arn}`, e);
+          });
+        }
+      },
+    },
+  ];
+}
+
+async function ensureRole({ iam, sdk }: LambdaClients, name: string, owner: Owner, ctx: TargetContext): Promise<string> {
+  const ownership = await roleResource.ownership(name, owner, ctx);
+  if (ownership === 'theirs') {
+    throw new AppError('deploy-failed', `An IAM role named ${name} exists and is not this deployment's. Give the function a role with --set role=ARN, or delete that role.`);
+  }
+  try {
+    if (ownership === 'gone') {
+      await iam.send(
+        new sdk.iam.CreateRoleCommand({
+          RoleName: name,
+          Path: '/',
+          AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
+          Description: `R Deploy: execution role of ${owner.name}`,
+          Tags: Object.entries(ownerTags(owner)).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+      await iam.send(new sdk.iam.AttachRolePolicyCommand({ RoleName: name, PolicyArn: BASIC_EXECUTION_POLICY }));
+    }
+    const role = await iam.send(new sdk.iam.GetRoleCommand({ RoleName: name }));
+    return role.Role!.Arn!;
+  } catch (e) {
+    throw awsFailure(`Creating the IAM role ${name}`, e);
+  }
+}
+
+async function publishLayers({ lambda, sdk }: LambdaClients, manifest: LambdaManifest, plan: Plan<LambdaPlanDetails>, owner: Owner, ctx: TargetContext) {
+  const out: Array<{ arn: string; sha256: string; file: string }> = [];
+  for (const a of manifest.artefacts.filter((x) => x.kind === 'layer')) {
+    if (ctx.signal?.aborted) throw cancelledError();
+    const name = layerName(plan.name, a.name);
+    const existing = await sameLayer(lambda, sdk, name, a, owner);
+    if (existing) {
+      ctx.progress?.report({ message: `Layer ${name} unchanged: reusing ${existing}` });
+      out.push({ arn: existing, sha256: a.sha256, file: a.file });
+      continue;
+    }
+    refuseS3(a);
+    ctx.progress?.report({ message: `Uploading layer ${name} (${mb(a.zippedBytes)})` });
+    const zip = await readFile(path.join(plan.details.packageDir, a.file));
+    try {
+      const published = await lambda.send(
+        new sdk.lambda.PublishLayerVersionCommand({
+          LayerName: name,
+          Description: layerDescription(owner, a.sha256),
+          Content: { ZipFile: zip },
+          CompatibleRuntimes: ['provided.al2023'],
+          CompatibleArchitectures: [plan.details.settings.architecture],
+        }),
+        { abortSignal: ctx.signal },
+      );
+      out.push({ arn: published.LayerVersionArn!, sha256: a.sha256, file: a.file });
+    } catch (e) {
+      if (ctx.signal?.aborted) throw cancelledError();
+      throw awsFailure(`Publishing the layer ${name}`, e);
+    }
+  }
+  return out;
+}
+
+/** A version of this layer, of this deployment, with exactly these bytes. */
+async function sameLayer(lambda: LambdaClients['lambda'], sdk: LambdaClients['sdk'], name: string, a: ManifestArtefact, owner: Owner): Promise<string | undefined> {
+  try {
+    const versions = await lambda.send(new sdk.lambda.ListLayerVersionsCommand({ LayerName: name }));
+    return versions.LayerVersions?.find((v) => layerOwnedBy(v.Description, owner) && layerSha(v.Description) === a.sha256)?.LayerVersionArn;
+  } catch (e) {
+    if (awsErrorName(e) === 'ResourceNotFoundException') return undefined;
+    throw awsFailure(`Listing the versions of the layer ${name}`, e);
+  }
+}
+
+function refuseS3(a: ManifestArtefact): void {
+  if (a.upload === 's3') {
+    throw new AppError(
+      'deploy-failed',
+      `${a.file} is ${mb(a.zippedBytes)} zipped, over the 50 MB Lambda accepts in a request; uploads through S3 are not in this version of R Deploy. Drop packages the handler does not need, or split them over more layers.`,
+    );
+  }
+}
+
+interface Upsert {
+  plan: Plan<LambdaPlanDetails>;
+  manifest: LambdaManifest;
+  roleArn: string;
+  layerArns: string[];
+  owner: Owner;
+  ctx: TargetContext;
+}
+
+async function upsertFunction(c: LambdaClients, u: Upsert): Promise<string> {
+  const { lambda, sdk } = c;
+  const d = u.plan.details;
+  const s = d.settings;
+  const fn = u.manifest.artefacts.find((a) => a.kind === 'function')!;
+  refuseS3(fn);
+  const zip = await readFile(path.join(d.packageDir, fn.file));
+  const existing = await lambda.send(new sdk.lambda.GetFunctionCommand({ FunctionName: d.functionName })).catch((e: unknown) => {
+    if (awsErrorName(e) === 'ResourceNotFoundException') return undefined;
+    throw awsFailure(`Reading the Lambda function ${d.functionName}`, e);
+  });
+  const config = {
+    Role: u.roleArn,
+    Handler: u.manifest.handler,
+    Runtime: 'provided.al2023' as const,
+    Layers: u.layerArns,
+    MemorySize: s.memoryMb,
+    Timeout: s.timeoutSeconds,
+  };
+  const waiter = { client: lambda, maxWaitTime: WAITER_SECONDS, abortSignal: u.ctx.signal };
+  try {
+    if (existing) {
+      const tags = existing.Tags ?? {};
+      if (tags['rdeploy-project'] !== u.owner.root || tags['rdeploy-deployment'] !== u.owner.name) {
+        throw new AppError('deploy-failed', `A Lambda function named ${d.functionName} exists and is not this deployment's. Choose another deployment name.`);
+      }
+      u.ctx.progress?.report({ message: `Updating the code of ${d.functionName}` });
+      await whenNoConflict(c, d.functionName, u.ctx, () => lambda.send(new sdk.lambda.UpdateFunctionCodeCommand({ FunctionName: d.functionName, ZipFile: zip, Architectures: [s.architecture] })));
+      await sdk.lambda.waitUntilFunctionUpdatedV2(waiter, { FunctionName: d.functionName });
+      u.ctx.progress?.report({ message: `Updating the configuration of ${d.functionName}` });
+      await whenNoConflict(c, d.functionName, u.ctx, () => lambda.send(new sdk.lambda.UpdateFunctionConfigurationCommand({ FunctionName: d.functionName, ...config })));
+      await sdk.lambda.waitUntilFunctionUpdatedV2(waiter, { FunctionName: d.functionName });
+      return existing.Configuration!.FunctionArn!;
+    }
+    const created = await whenRoleUsable(u.ctx, () =>
+      lambda.send(
+        new sdk.lambda.CreateFunctionCommand({
+          FunctionName: d.functionName,
+          ...config,
+          Code: { ZipFile: zip },
+          Architectures: [s.architecture],
+          Tags: ownerTags(u.owner),
+          Description: `R Deploy: ${u.plan.project.handler} of ${u.owner.name}`,
+        }),
+      ),
+    );
+    u.ctx.progress?.report({ message: `Waiting for ${d.functionName} to become Active` });
+    await sdk.lambda.waitUntilFunctionActiveV2(waiter, { FunctionName: d.functionName });
+    return created.FunctionArn!;
+  } catch (e) {
+    if (u.ctx.signal?.aborted) throw cancelledError();
+    throw awsFailure(`Deploying the Lambda function ${d.functionName}`, e);
+  }
+}
+
+/** An update while another is in progress is refused with ResourceConflictException: wait for it, then try again. */
+async function whenNoConflict<T>(c: LambdaClients, fn: string, ctx: TargetContext, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (awsErrorName(e) !== 'ResourceConflictException' || attempt >= 5) throw e;
+      ctx.progress?.report({ message: `${fn} is being updated; waiting for that update to finish` });
+      await c.sdk.lambda.waitUntilFunctionUpdatedV2({ client: c.lambda, maxWaitTime: WAITER_SECONDS, abortSignal: ctx.signal }, { FunctionName: fn });
+    }
+  }
+}
+
+/** A role created seconds ago may not be assumable by Lambda yet (IAM replicates): retry for a minute. */
+async function whenRoleUsable<T>(ctx: TargetContext, call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + ROLE_PROPAGATION_MS;
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 8000)) {
+    try {
+      return await call();
+    } catch (e) {
+      const propagating = awsErrorName(e) === 'InvalidParameterValueException' && /cannot be assumed by Lambda/i.test((e as Error).message);
+      if (!propagating || Date.now() + delay > deadline) throw e;
+      ctx.progress?.report({ message: 'Waiting for the new role to reach Lambda (IAM takes a few seconds)' });
+      await new Promise((r) => setTimeout(r, delay));
+      if (ctx.signal?.aborted) throw cancelledError();
+    }
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -1,0 +1,161 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/core/project/loadProject';
+import type { RProject } from '../../src/core/project/model';
+import { readRecord } from '../../src/core/records/store';
+import { standardConnections } from '../../src/targets/connections';
+import { Deployments } from '../../src/targets/lifecycle/Deployments';
+import type { LambdaRecordDetails } from '../../src/targets/lambda/details';
+import { IamDouble, LogsDouble, StsDouble } from '../doubles/aws';
+import { LambdaDouble } from '../doubles/aws/lambda';
+import { BASE_IMAGE, ensureGlibcOnlyImage, requireEngineAndBaseImage } from '../support/docker';
+import { lambdaRunner } from '../support/lambdaRunner';
+
+// The whole Lambda cycle through the real AWS SDK clients, against doubles of Lambda, IAM, STS
+// and CloudWatch Logs on 127.0.0.1 (AWS_ENDPOINT_URL_<SERVICE>). The double runs what it was sent
+// for real: the uploaded zips, unpacked into a container with no R, against our Runtime API.
+const name = `lc-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+const ENV_KEYS = ['AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
+const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+let lambda: LambdaDouble;
+let iam: IamDouble;
+let sts: StsDouble;
+let logs: LogsDouble;
+let runner: ReturnType<typeof lambdaRunner>;
+let tmp: string;
+let project: RProject;
+let deployments: Deployments;
+const settings = { glibcMax: '2.36', memoryMb: 512, timeoutSeconds: 30 };
+const plan = (n = name) => deployments.plan(project, 'lambda', { name: n, baseImage: BASE_IMAGE, settings });
+const sample = (s: string) => readFileSync(path.join(project.root, 'samples', `${s}.json`), 'utf8');
+const owner = (n = name) => ({ root: project.root, name: n });
+/** The deployment as the CLI locates it: its record, read afresh. */
+const at = async (n = name) => ({ root: project.root, record: (await readRecord(project.root, n))! });
+
+describe('the lambda target against AWS doubles', () => {
+  beforeAll(async () => {
+    requireEngineAndBaseImage();
+    runner = lambdaRunner(ensureGlibcOnlyImage());
+    logs = await LogsDouble.start();
+    lambda = await LambdaDouble.start({ onInvoke: (fn, payload) => runner.invoke(fn, payload), onLog: (group, lines) => void logs.append(group, lines) });
+    iam = await IamDouble.start();
+    sts = await StsDouble.start();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+      AWS_ENDPOINT_URL_IAM: iam.endpoint,
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
+      AWS_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_SESSION_TOKEN;
+    deployments = new Deployments({ connections: standardConnections(), tool: 'the e2e tests' });
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-lc-'));
+    cpSync(path.join(__dirname, '../../examples/mtcars-glm'), path.join(tmp, 'mtcars-glm'), { recursive: true });
+    project = await loadProject(path.join(tmp, 'mtcars-glm'), {});
+  });
+  afterAll(async () => {
+    await runner?.close();
+    await Promise.all([lambda?.close(), iam?.close(), sts?.close(), logs?.close()]);
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('plan --json holds every request as data: role, layers with their sizes, the function', () => {
+    const p = plan();
+    expect(p.requests.map((r) => `${r.service}:${r.operation}`)).toEqual(['iam:CreateRole', 'iam:AttachRolePolicy', 'lambda:PublishLayerVersion', 'lambda:PublishLayerVersion', 'lambda:CreateFunction']);
+    expect(p.requests.at(-1)!.body).toMatchObject({ Runtime: 'provided.al2023', Handler: 'score.score', MemorySize: 512, Timeout: 30, Architectures: ['x86_64'], Tags: { 'rdeploy-deployment': name } });
+    const cost = deployments.estimate(p, { requestsPerMonth: 30, durationMs: 600_000, memoryMb: 512 });
+    expect(cost).toMatchObject({ monthlyUsd: 0, free: true }); // the seeds' daily 10-minute scoring at 512 MB: 9,000 GB-s, inside the free tier
+  });
+
+  it('deploys: a tagged role with basic logging only, the layers, an Active function on provided.al2023', async () => {
+    const record = await deployments.deploy(plan());
+    expect(record.status).toBe('running');
+    const d = record.details as LambdaRecordDetails;
+    expect(d).toMatchObject({ region: 'us-east-1', functionName: `rdeploy-${name}`, memoryMb: 512 });
+    const [fn] = lambda.functions();
+    expect(fn).toMatchObject({ name: `rdeploy-${name}`, state: 'Active', tags: { 'rdeploy-project': project.root, 'rdeploy-deployment': name } });
+    expect(fn!.layers).toEqual(d.layers!.map((l) => l.arn));
+    const [role] = iam.roles();
+    expect(role).toMatchObject({ tags: { 'rdeploy-deployment': name }, attachedPolicies: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] });
+    const create = lambda.calls('CreateFunction')[0]!.body as Record<string, unknown>;
+    expect(create).toMatchObject({ Runtime: 'provided.al2023', Handler: 'score.score', Role: role!.arn, Code: { ZipFile: { zipBytes: expect.any(Number) } } });
+  });
+
+  it('invokes: the real R answer, with the log excerpt; a handler error is an answer with its type', async () => {
+    const ok = await deployments.invoke(await at(), sample('one-car'));
+    expect(ok).toMatchObject({ ok: true, body: { transmission: 'manual' } });
+    expect(ok.logTail).toMatch(/scored 1 car\(s\)[\s\S]*REPORT RequestId/);
+    const bad = await deployments.invoke(await at(), '{"wt": [1, 2], "hp": [100]}');
+    expect(bad).toMatchObject({ ok: false, body: { errorType: 'simpleError', errorMessage: expect.stringContaining('same length') } });
+    await expect(deployments.invoke(await at(), JSON.stringify({ pad: 'x'.repeat(6 * 1024 * 1024) }))).rejects.toMatchObject({ code: 'payload-invalid' });
+    expect(lambda.calls('Invoke')).toHaveLength(2); // the oversized payload never left
+  });
+
+  it('reads the logs from /aws/lambda/<function>', async () => {
+    const lines: string[] = [];
+    for await (const e of deployments.logs(await at(), { tail: 50 })) lines.push(e.message);
+    expect(lines.join('\n')).toContain('scored 1 car(s)');
+    expect(await deployments.status(await at())).toMatchObject({ state: 'running' });
+  });
+
+  it('redeploys a code change: function.zip updated in place, through a conflict, the unchanged layers reused', async () => {
+    writeFileSync(path.join(project.root, 'score.R'), readFileSync(path.join(project.root, 'score.R'), 'utf8').replace('message("scored "', 'message("v2 scored "'));
+    project = await loadProject(project.root, {});
+    const published = lambda.calls('PublishLayerVersion').length;
+    lambda.injectFault({ operation: 'UpdateFunctionCode', kind: 'error', status: 409, type: 'ResourceConflictException', message: `The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:rdeploy-${name}` });
+    const record = await deployments.deploy(plan());
+    expect(record.status).toBe('running');
+    expect(lambda.calls('PublishLayerVersion')).toHaveLength(published);
+    expect(lambda.calls('UpdateFunctionCode').length).toBe(2);
+    expect(lambda.calls('CreateFunction')).toHaveLength(1);
+    const r = await deployments.invoke(await at(), sample('one-car'));
+    expect(r.logTail).toContain('v2 scored 1 car(s)');
+  });
+
+  it('a deploy that fails half-way removes what it created and records failed', async () => {
+    const other = `${name}-b`;
+    lambda.injectFault({ operation: 'CreateFunction', kind: 'error', status: 400, type: 'InvalidParameterValueException', message: 'The provided execution role does not have permissions to call CreateNetworkInterface on EC2' });
+    await expect(deployments.deploy(plan(other))).rejects.toMatchObject({ message: expect.stringContaining('CreateNetworkInterface') });
+    expect((await readRecord(project.root, other))?.status).toBe('failed');
+    expect(iam.roles().filter((r) => r.tags['rdeploy-deployment'] === other)).toEqual([]);
+    expect(lambda.layerVersions().filter((v) => v.layerName.startsWith(`rdeploy-${other}-`))).toEqual([]);
+    expect(lambda.functions().filter((f) => f.name === `rdeploy-${other}`)).toEqual([]);
+    await deployments.destroy(owner(other));
+  });
+
+  it('destroy leaves nothing tagged in any double, and a second destroy finds nothing', async () => {
+    await deployments.destroy(owner());
+    expect(lambda.functions()).toEqual([]);
+    expect(lambda.layerVersions()).toEqual([]);
+    expect(iam.roles()).toEqual([]);
+    expect(await deployments.destroy(owner())).toBe('nothing-left');
+  });
+
+  it('refused credentials are one sentence, before anything is recorded or built', async () => {
+    const bad = await StsDouble.start({ rejectCredentials: true });
+    process.env.AWS_ENDPOINT_URL_STS = bad.endpoint;
+    const fresh = new Deployments({ connections: standardConnections(), tool: 'the e2e tests' });
+    try {
+      await expect(fresh.deploy(fresh.plan(project, 'lambda', { name: `${name}-c`, baseImage: BASE_IMAGE, settings }))).rejects.toMatchObject({
+        code: 'config-invalid',
+        message: expect.stringMatching(/^Checking your AWS credentials: AWS refused the credentials .*aws sso login/),
+      });
+      expect(await readRecord(project.root, `${name}-c`)).toBeUndefined();
+    } finally {
+      process.env.AWS_ENDPOINT_URL_STS = sts.endpoint;
+      await bad.close();
+    }
+  });
+});
