@@ -1,11 +1,15 @@
+import * as path from 'node:path';
 import type { RProject } from '../core/project/model';
-import type { TargetContext } from './Target';
+import type { InvokeResult, TargetContext } from './Target';
 
 /**
  * What a target that uploads artefacts (layers and a function zip, not only an image) builds
  * before any cloud call: `rdeploy package --target KIND`, and the input of its deploy and its
  * local twin. The artefacts land in a folder; the manifest there says what they are.
  */
+/** Where a target's artefacts go unless the user says otherwise: `.rdeploy/package/<kind>` in the project. */
+export const defaultPackageDir = (root: string, kind: string): string => path.join(root, '.rdeploy', 'package', kind);
+
 export interface PackageOptions {
   /** The deployment name the artefacts are for (tags and image names). */
   name: string;
@@ -40,4 +44,9 @@ export interface PackageResult {
 
 export interface Packaging {
   package(project: RProject, options: PackageOptions, ctx: TargetContext): Promise<PackageResult>;
+  /**
+   * The local twin: the package (rebuilt only when out of date) run in local Docker the way the
+   * cloud runs it, for one invocation; the answer and the error shape are the cloud's.
+   */
+  invokeLocal(project: RProject, options: PackageOptions, payload: string, ctx: TargetContext): Promise<InvokeResult>;
 }

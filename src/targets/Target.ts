@@ -191,6 +191,8 @@ export interface Target<D = unknown> {
   /** What the live operations reach for the anchor (its id, or the name they fall back to); default: the record's current one. */
   anchorRef?(record: DeploymentRecord): string | undefined;
   invoke(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<InvokeResult>;
+  /** Fire and forget (Lambda's Event invocation): queued, not answered. Absent where the target has no queue. */
+  invokeAsync?(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<{ requestId?: string }>;
   logs(record: DeploymentRecord, opts: LogOptions, ctx: TargetContext): AsyncIterable<LogEvent>;
   status(record: DeploymentRecord, ctx: TargetContext): Promise<Status>;
   /** Pure: the record's parts a person wants to see (image, base image, …). */

@@ -58,7 +58,7 @@ describe('the lambda target against AWS doubles', () => {
     delete process.env.AWS_SESSION_TOKEN;
     deployments = new Deployments({ connections: standardConnections(), tool: 'the e2e tests' });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-lc-'));
-    cpSync(path.join(__dirname, '../../examples/mtcars-glm'), path.join(tmp, 'mtcars-glm'), { recursive: true });
+    cpSync(path.join(__dirname, '../../examples/mtcars-glm'), path.join(tmp, 'mtcars-glm'), { recursive: true, filter: (src) => !src.includes('.rdeploy') });
     project = await loadProject(path.join(tmp, 'mtcars-glm'), {});
   });
   afterAll(async () => {
@@ -101,6 +101,11 @@ describe('the lambda target against AWS doubles', () => {
     expect(bad).toMatchObject({ ok: false, body: { errorType: 'simpleError', errorMessage: expect.stringContaining('same length') } });
     await expect(deployments.invoke(await at(), JSON.stringify({ pad: 'x'.repeat(6 * 1024 * 1024) }))).rejects.toMatchObject({ code: 'payload-invalid' });
     expect(lambda.calls('Invoke')).toHaveLength(2); // the oversized payload never left
+    // --async: an Event invocation is queued (1 MB at most, checked here first).
+    await deployments.invokeAsync(await at(), sample('fleet'));
+    expect(lambda.calls('Invoke')).toHaveLength(3);
+    await expect(deployments.invokeAsync(await at(), JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }))).rejects.toMatchObject({ code: 'payload-invalid' });
+    expect(lambda.calls('Invoke')).toHaveLength(3);
   });
 
   it('reads the logs from /aws/lambda/<function>', async () => {

@@ -12,6 +12,7 @@ import { fileSha256 } from '../../src/targets/lambda/package/zip';
 import { LambdaTwin } from '../../src/targets/lambda/twin/twin';
 import { unpackZip } from '../../src/targets/lambda/twin/unpack';
 import { RuntimeApiServer } from '../../src/targets/lambda/runtimeApi';
+import { rdeploy } from '../support/cli';
 import { BASE_IMAGE, ensureGlibcOnlyImage, requireEngineAndBaseImage } from '../support/docker';
 
 // `rdeploy package --target lambda` on the mtcars-glm example, built in the local Debian image
@@ -54,7 +55,7 @@ describe('rdeploy package --target lambda', () => {
     ensureGlibcOnlyImage();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-lp-'));
     const root = path.join(tmp, 'mtcars-glm');
-    cpSync(path.join(__dirname, '../../examples/mtcars-glm'), root, { recursive: true });
+    cpSync(path.join(__dirname, '../../examples/mtcars-glm'), root, { recursive: true, filter: (src) => !src.includes('.rdeploy') });
     project = await loadProject(root, {});
     out = path.join(tmp, 'package');
     const result = await deployments.package(project, 'lambda', { name, out, builderImage: BASE_IMAGE, settings: { glibcMax: '2.36' } });
@@ -142,6 +143,17 @@ describe('rdeploy package --target lambda', () => {
       code: 'build-failed',
       message: expect.stringMatching(/^\/opt\/\S+ needs \S+@GLIBC_2\.3[5-9], newer than the target's glibc 2\.34/),
     });
+  });
+
+  it('rdeploy invoke --local --target lambda runs the package in Docker and prints the answer, the log on stderr', async () => {
+    const args = ['--target', 'lambda', '--project', project.root, '--name', name, '--builder-image', BASE_IMAGE, '--set', 'glibcMax=2.36'];
+    const ok = await rdeploy(['invoke', '--local', ...args, '--payload', 'one-car', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, result: { transmission: 'manual' }, log: expect.stringContaining('scored 1 car(s)') });
+    const bad = await rdeploy(['invoke', '--local', ...args, '--data', '{"wt": [1, 2], "hp": [100]}']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ errorType: 'simpleError' });
+    expect(bad.stderr).toMatch(/the handler of "the handler" failed: wt and hp must have the same length/);
   });
 
   it('never writes into a folder that is not a package', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { AppError } from '../../core/errors';
+import { defaultPackageDir } from '../../targets/Packaging';
 import { addDeployFlags, resolveDeploy, type DeployFlags } from '../deployOptions';
 import { deployments } from '../deployments';
 import { note, print, printJson, table } from '../output';
@@ -22,7 +23,7 @@ export function packageCommand(program: Command): void {
         const { project, target, options, notes } = await resolveDeploy(dir, opts, cwd);
         if (!opts.target && target === 'local') throw new AppError('usage', 'Say which target to package for, e.g. --target lambda.');
         for (const n of notes) note(`rdeploy: note: ${n}`);
-        const out = path.resolve(cwd, opts.out ?? path.join(project.root, '.rdeploy', 'package', target));
+        const out = path.resolve(cwd, opts.out ?? defaultPackageDir(project.root, target));
         const progress = createProgress({ verbose, quiet: false });
         const builderImage = options.baseImage;
         const result = await deployments().package(
@@ -33,7 +34,8 @@ export function packageCommand(program: Command): void {
         );
         progress.stop('ok');
         if (opts.json) return printJson(result.manifest);
-        print(`${result.upToDate ? 'Up to date' : 'Packaged'}: ${path.relative(cwd, out) || '.'}`);
+        const shown = path.relative(cwd, out);
+        print(`${result.upToDate ? 'Up to date' : 'Packaged'}: ${shown.startsWith('..') ? out : shown || '.'}`);
         print(table(['  file', 'zipped', 'unzipped'], result.files.map((f) => [`  ${f.file}`, mb(f.zippedBytes), mb(f.unzippedBytes)])));
         for (const n of result.notes) note(n);
       }),

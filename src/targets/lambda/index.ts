@@ -4,7 +4,7 @@ import { awsFailure } from '../../clouds/aws/session';
 import type { Target, TargetCheck, TargetContext } from '../Target';
 import { lambdaClients } from './clients';
 import { LambdaRecordDetailsSchema, lambdaRecordDetails, type LambdaPlanDetails } from './details';
-import { invokeLambda } from './invoke';
+import { invokeLambda, invokeLambdaAsync } from './invoke';
 import { lambdaLogs } from './logs';
 import { lambdaUsage, planLambda } from './plan';
 import { functionResource, layersResource, roleResource } from './resources';
@@ -43,6 +43,7 @@ export const lambdaTarget: Target<LambdaPlanDetails> = {
   resources: { role: roleResource, layers: layersResource, function: functionResource },
   anchor: 'function',
   invoke: (record, payload, ctx) => invokeLambda(record, payload, ctx),
+  invokeAsync: (record, payload, ctx) => invokeLambdaAsync(record, payload, ctx),
   logs: (record, opts, ctx) => lambdaLogs(record, opts, ctx),
   status: (record, ctx) => lambdaStatus(record, ctx),
   describe(record: DeploymentRecord) {

@@ -47,3 +47,20 @@ export async function invokeLambda(record: DeploymentRecord, payload: string, ct
     ...(logTail ? { logTail } : {}),
   };
 }
+
+/** An Event invocation: Lambda queues it (202) and retries a failure twice; the answer goes nowhere. 1 MB at most. */
+export async function invokeLambdaAsync(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<{ requestId?: string }> {
+  const d = lambdaRecordDetails(record.details);
+  if (!d.functionArn) throw new AppError('invoke-failed', `"${record.name}" has no function yet (its status is ${record.status}). Deploy it with \`rdeploy deploy --target lambda\`.`);
+  const bytes = Buffer.from(payload, 'utf8');
+  const tooLarge = checkPayload(bytes.length, 'Event');
+  if (tooLarge) throw new AppError('payload-invalid', tooLarge.message);
+  const { lambda, sdk } = await lambdaClients({ ...ctx, record }, recordScope({ ...ctx, record }));
+  try {
+    const out = await lambda.send(new sdk.lambda.InvokeCommand({ FunctionName: d.functionArn, Payload: bytes, InvocationType: 'Event' }), { abortSignal: ctx.signal });
+    return out.$metadata.requestId ? { requestId: out.$metadata.requestId } : {};
+  } catch (e) {
+    if (ctx.signal?.aborted) throw cancelledError();
+    throw new AppError('invoke-failed', awsFailure(`Queueing an invocation of ${record.name}`, e).message, { cause: e });
+  }
+}

@@ -4,14 +4,13 @@ import type { Workload } from '../../core/cost';
 import { lambdaMeters, type Usage } from '../../core/cost';
 import { ownerTags, type Owner } from '../../core/owner';
 import type { RProject } from '../../core/project/model';
+import { defaultPackageDir } from '../Packaging';
 import type { Plan, PlanOptions } from '../Target';
 import type { LambdaPlanDetails } from './details';
 import type { LambdaManifest } from './package/manifest';
 import { BASIC_EXECUTION_POLICY, functionName, LAMBDA_TRUST_POLICY, layerName, layerPrefix, roleName } from './names';
 import { lambdaDefaults, type LambdaSettings } from './settings';
 
-/** Where a deploy writes the package; `rdeploy package --target lambda` writes there by default too. */
-export const packageDirOf = (root: string): string => path.join(root, '.rdeploy', 'package', 'lambda');
 
 /**
  * Pure apart from reading the package's manifest when one is on disk (its sizes go into the
@@ -23,7 +22,7 @@ export function planLambda(project: RProject, options: PlanOptions): Plan<Lambda
   const owner: Owner = { root: project.root, name: options.name };
   const fn = functionName(options.name);
   const role = settings.role ? undefined : roleName(owner);
-  const packageDir = packageDirOf(project.root);
+  const packageDir = defaultPackageDir(project.root, 'lambda');
   const manifest = readManifest(packageDir);
   const layers = manifest?.artefacts.filter((a) => a.kind === 'layer') ?? [];
   const functionZip = manifest?.artefacts.find((a) => a.kind === 'function');

@@ -57,6 +57,11 @@ export class Deployments {
     return getPackaging(kind).package(project, options, this.context(work));
   }
 
+  /** One invocation of the project's artefacts in local Docker, as the target's cloud would run them (`invoke --local`). */
+  invokeLocal(project: RProject, kind: TargetKind, options: PackageOptions, payload: string, work: Work = {}): Promise<InvokeResult> {
+    return getPackaging(kind).invokeLocal(project, options, payload, this.context(work));
+  }
+
   deploy(plan: Plan, work: Work = {}): Promise<DeploymentRecord> {
     return runDeploy(this.target(plan.target), plan, this.context(work), this.options.tool);
   }
@@ -97,6 +102,13 @@ export class Deployments {
   async invoke(at: Located, payload: string, work: Work = {}): Promise<InvokeResult> {
     const target = await this.owned(at);
     return target.invoke(at.record, payload, this.context(work));
+  }
+
+  /** Queues one invocation (`invoke --async`) on a target that has a queue. */
+  async invokeAsync(at: Located, payload: string, work: Work = {}): Promise<{ requestId?: string }> {
+    const target = await this.owned(at);
+    if (!target.invokeAsync) throw new AppError('usage', `A ${at.record.target} deployment answers every call directly: invoke it without --async.`);
+    return target.invokeAsync(at.record, payload, this.context(work));
   }
 
   async *logs(at: Located, opts: LogOptions): AsyncIterable<LogEvent> {

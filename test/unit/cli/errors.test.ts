@@ -89,7 +89,7 @@ describe('usage errors (item 13)', () => {
     [['no-such-command'], /^rdeploy: Unknown command 'no-such-command'; see 'rdeploy --help'\.$/],
     [['ls', '--bogus'], /^rdeploy: Unknown option '--bogus'; see 'rdeploy ls --help'\.$/],
     [['ls', '--jsn'], /^rdeploy: Unknown option '--jsn' \(did you mean --json\?\); see 'rdeploy ls --help'\.$/],
-    [['invoke'], /^rdeploy: Missing required argument 'name'; see 'rdeploy invoke --help'\.$/],
+    [['invoke'], /^rdeploy: Name the deployment to call \(rdeploy ls lists them\), or pass --local --target KIND/],
     [['plan', 'examples/mtcars-glm', '--target', 'mars'], /^rdeploy: .*'mars'.*; see 'rdeploy plan --help'\.$/],
     [['invoke', 'x', '--payload', 'a.json', '--data', '{}'], /^rdeploy: .*--payload.*--data/],
   ])('%j: one line starting rdeploy:, exit 2', async (args, message) => {

@@ -16,6 +16,7 @@ import { layoutPackage, type StagedFile } from './layout';
 import { MANIFEST_FORMAT, strippingFacts, type LambdaManifest, type ManifestArtefact } from './manifest';
 import { checkZipQuotas } from './quotas';
 import { fileSha256, writeZip } from './zip';
+import { LambdaTwin } from '../twin/twin';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -27,6 +28,20 @@ export const MANIFEST_FILE = 'manifest.json';
  * quotas are checked; manifest.json says what is there.
  */
 export const lambdaPackaging: Packaging = {
+  async invokeLocal(project, options, payload, ctx) {
+    const packaged = await lambdaPackaging.package(project, options, ctx);
+    const settings = lambdaDefaults(options.settings as LambdaSettings);
+    ctx.progress?.report({ message: 'Starting the function in local Docker (the local twin of Lambda)' });
+    const twin = await LambdaTwin.start(await ctx.connections.docker(), { packageDir: packaged.out, name: options.name, memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    try {
+      const result = await twin.invoke(payload, ctx.signal);
+      const lines = await twin.logLines(200);
+      return { ...result, logTail: lines.join('\n').slice(-4096) };
+    } finally {
+      await twin.close();
+    }
+  },
+
   async package(project, options, ctx) {
     const settings = lambdaDefaults(options.settings as LambdaSettings);
     const out = path.resolve(options.out);
