@@ -3,8 +3,10 @@ import { AwsDouble } from './http';
 import {
   attachedPolicyXml,
   checkPath,
+  checkPermissionsPolicy,
   checkPolicyArn,
   checkPolicyDocument,
+  checkPolicyName,
   checkRoleName,
   page,
   roleIdOf,
@@ -18,9 +20,11 @@ import { queryProtocol, requiredString, type QueryHandler } from './query';
  * Test double of AWS IAM roles, driven by the real @aws-sdk/client-iam (awsQuery).
  *
  * Operations: CreateRole, GetRole, DeleteRole, AttachRolePolicy, DetachRolePolicy,
- * ListAttachedRolePolicies, ListRoles, ListRoleTags, TagRole. Managed policies are not
- * modelled: any well-formed policy ARN attaches. Error texts are IAM's own, as reported by
- * SDK and CLI users (EntityAlreadyExists, NoSuchEntity, DeleteConflict, MalformedPolicyDocument).
+ * ListAttachedRolePolicies, ListRoles, ListRoleTags, TagRole, and the inline role policies
+ * PutRolePolicy, GetRolePolicy, DeleteRolePolicy, ListRolePolicies. Managed policies are not
+ * modelled: any well-formed policy ARN attaches. Inline documents are checked to be one JSON
+ * object, not against the policy grammar. Error texts are IAM's own, as reported by SDK and CLI
+ * users (EntityAlreadyExists, NoSuchEntity, DeleteConflict, MalformedPolicyDocument).
  */
 
 export interface IamRoleView {
@@ -29,6 +33,8 @@ export interface IamRoleView {
   path: string;
   tags: Record<string, string>;
   attachedPolicies: string[];
+  /** Inline policies by name, each document parsed. */
+  inlinePolicies: Record<string, unknown>;
 }
 
 export class IamDouble extends AwsDouble {
@@ -53,6 +59,7 @@ export class IamDouble extends AwsDouble {
       path: role.path,
       tags: Object.fromEntries(role.tags),
       attachedPolicies: [...role.attachedPolicies],
+      inlinePolicies: Object.fromEntries([...role.inlinePolicies].map(([name, document]): [string, unknown] => [name, JSON.parse(document)])),
     }));
   }
 }
@@ -63,6 +70,15 @@ function handlers(accountId: string, roles: Map<string, StoredRole>): Record<str
     const role = roles.get(name);
     if (!role) throw new AwsError(404, 'NoSuchEntity', `The role with name ${name} cannot be found.`);
     return role;
+  };
+  // "The role policy with name X cannot be found.": DeleteRolePolicy in aws/aws-cli#6139, and the
+  // same for GetRolePolicy in CLI transcripts; an unknown role is the role's own NoSuchEntity.
+  const findInline = (params: Record<string, unknown>): { role: StoredRole; name: string; document: string } => {
+    const name = requiredString(params, 'PolicyName');
+    const role = find(params);
+    const document = role.inlinePolicies.get(name);
+    if (document === undefined) throw new AwsError(404, 'NoSuchEntity', `The role policy with name ${name} cannot be found.`);
+    return { role, name, document };
   };
   return {
     CreateRole: (params) => {
@@ -85,6 +101,7 @@ function handlers(accountId: string, roles: Map<string, StoredRole>): Record<str
         maxSessionDuration: params.MaxSessionDuration === undefined ? 3600 : Number(params.MaxSessionDuration),
         tags: tagMap(params.Tags),
         attachedPolicies: [],
+        inlinePolicies: new Map(),
       };
       roles.set(name, role);
       return { Role: roleXml(role, true) };
@@ -92,7 +109,12 @@ function handlers(accountId: string, roles: Map<string, StoredRole>): Record<str
     GetRole: (params) => ({ Role: roleXml(find(params), true) }),
     DeleteRole: (params) => {
       const role = find(params);
+      // IAM's two texts: "detach" for managed policies still attached, "delete" for inline ones
+      // (e.g. hashicorp/boundary#5646 and aws/aws-sdk-java#2155; burtcorp/athena-runner#1 and
+      // ekristen/aws-nuke#203). Which IAM reports when a role has both is not documented; the
+      // managed one first, as moto does.
       if (role.attachedPolicies.length > 0) throw new AwsError(409, 'DeleteConflict', 'Cannot delete entity, must detach all policies first.');
+      if (role.inlinePolicies.size > 0) throw new AwsError(409, 'DeleteConflict', 'Cannot delete entity, must delete policies first.');
       roles.delete(role.name);
       return undefined;
     },
@@ -116,6 +138,30 @@ function handlers(accountId: string, roles: Map<string, StoredRole>): Record<str
       const matching = find(params).attachedPolicies.filter((arn) => policyPath(arn).startsWith(prefix));
       const { items, ...paging } = page(matching, params);
       return { AttachedPolicies: items.map(attachedPolicyXml), ...paging };
+    },
+    PutRolePolicy: (params) => {
+      const name = requiredString(params, 'PolicyName');
+      const document = requiredString(params, 'PolicyDocument');
+      checkPolicyName(name);
+      const role = find(params);
+      checkPermissionsPolicy(document);
+      // "Adds or updates": a second put under the same name replaces the document in place.
+      role.inlinePolicies.set(name, document);
+      return undefined;
+    },
+    GetRolePolicy: (params) => {
+      const { role, name, document } = findInline(params);
+      // URL-encoded (RFC 3986) as IAM answers it; @aws-sdk/client-iam passes it on undecoded.
+      return { RoleName: role.name, PolicyName: name, PolicyDocument: encodeURIComponent(document) };
+    },
+    DeleteRolePolicy: (params) => {
+      const { role, name } = findInline(params);
+      role.inlinePolicies.delete(name);
+      return undefined;
+    },
+    ListRolePolicies: (params) => {
+      const { items, ...paging } = page([...find(params).inlinePolicies.keys()], params);
+      return { PolicyNames: items, ...paging };
     },
     ListRoles: (params) => {
       const prefix = typeof params.PathPrefix === 'string' ? params.PathPrefix : '/';

@@ -19,11 +19,15 @@ export interface StoredRole {
   maxSessionDuration: number;
   tags: Map<string, string>;
   attachedPolicies: string[];
+  /** Inline policies (PutRolePolicy) by name, in the order first put; documents as sent, decoded from the form. */
+  inlinePolicies: Map<string, string>;
 }
 
-// Patterns and lengths of the API reference (CreateRole: RoleName, Path).
+// Patterns and lengths of the API reference (CreateRole: RoleName, Path; PutRolePolicy: PolicyName).
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const PATH = /^(\/|\/[\u0021-\u007E]+\/)$/;
+const POLICY_NAME = /^[\w+=,.@-]+$/;
+const POLICY_NAME_MAX = 128;
 
 export function checkRoleName(name: string): void {
   if (!ROLE_NAME.test(name)) throw constraint(name, 'roleName', 'Member must satisfy regular expression pattern: [\\w+=,.@-]+');
@@ -35,11 +39,35 @@ export function checkPath(path: string): void {
   }
 }
 
+export function checkPolicyName(name: string): void {
+  if (name.length > POLICY_NAME_MAX) throw constraint(name, 'policyName', `Member must have length less than or equal to ${POLICY_NAME_MAX}`);
+  if (!POLICY_NAME.test(name)) throw constraint(name, 'policyName', 'Member must satisfy regular expression pattern: [\\w+=,.@-]+');
+}
+
+/** A trust policy (CreateRole's AssumeRolePolicyDocument) that is not JSON, in IAM's words for it. */
 export function checkPolicyDocument(document: string): void {
   try {
     JSON.parse(document);
   } catch {
     throw new AwsError(400, 'MalformedPolicyDocument', 'This policy contains invalid Json');
+  }
+}
+
+/**
+ * A permissions policy (PutRolePolicy): one JSON object. IAM's permissions-policy parser answers
+ * other text with "Syntax errors in policy." (PutUserPolicy given `./x.json` for a document,
+ * aws/aws-cli#3501 and #4555; CreatePolicy given a URL, kubernetes-sigs/aws-load-balancer-controller#1415),
+ * not the trust-policy text above. The policy grammar itself (Version, Statement…) is not checked.
+ */
+export function checkPermissionsPolicy(document: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(document);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new AwsError(400, 'MalformedPolicyDocument', 'Syntax errors in policy.');
   }
 }
 

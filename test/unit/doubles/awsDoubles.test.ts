@@ -108,7 +108,86 @@ describe('IamDouble', () => {
     await expect(client.send(new CreateRoleCommand({ RoleName: 'bad', AssumeRolePolicyDocument: '{not json' }))).rejects.toMatchObject({
       name: 'MalformedPolicyDocumentException',
     });
-    expect(iam.roles()).toEqual([{ name: 'r', arn: 'arn:aws:iam::123456789012:role/r', path: '/', tags: {}, attachedPolicies: [BASIC] }]);
+    expect(iam.roles()).toEqual([{ name: 'r', arn: 'arn:aws:iam::123456789012:role/r', path: '/', tags: {}, attachedPolicies: [BASIC], inlinePolicies: {} }]);
+  });
+
+  it('puts, gets, lists and deletes inline role policies, and DeleteRole waits for them', { timeout: 10_000 }, async () => {
+    const { IAMClient, CreateRoleCommand, PutRolePolicyCommand, GetRolePolicyCommand, ListRolePoliciesCommand, DeleteRolePolicyCommand, AttachRolePolicyCommand, DetachRolePolicyCommand, DeleteRoleCommand } =
+      await import('@aws-sdk/client-iam');
+    const iam = await started(IamDouble.start());
+    const client = new IAMClient(config(iam.endpoint));
+    await client.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST }));
+    const logs = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:log-group:/aws/lambda/rdeploy-churn:*' }],
+    };
+    const ecr = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }] };
+    // Spaces, '+' and '&' survive the form both ways.
+    const LOGS = JSON.stringify(logs, null, 2).replace('logs:PutLogEvents', 'logs:PutLogEvents+ & more');
+
+    const empty = await client.send(new ListRolePoliciesCommand({ RoleName: 'r' }));
+    expect(empty.PolicyNames).toEqual([]);
+    expect(empty.IsTruncated).toBe(false);
+
+    await client.send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'logs', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }));
+    await client.send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'ecr', PolicyDocument: JSON.stringify(ecr) }));
+    await client.send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'logs', PolicyDocument: LOGS })); // replaces in place
+    expect(iam.calls('PutRolePolicy')[2]?.params).toEqual({ RoleName: 'r', PolicyName: 'logs', PolicyDocument: LOGS });
+
+    const got = await client.send(new GetRolePolicyCommand({ RoleName: 'r', PolicyName: 'logs' }));
+    expect(got).toMatchObject({ RoleName: 'r', PolicyName: 'logs' });
+    // IAM answers the document URL-encoded (RFC 3986), and the SDK passes it on as is.
+    expect(got.PolicyDocument).toBe(encodeURIComponent(LOGS));
+    expect(decodeURIComponent(got.PolicyDocument ?? '')).toBe(LOGS);
+
+    const listed = await client.send(new ListRolePoliciesCommand({ RoleName: 'r' }));
+    expect(listed.PolicyNames).toEqual(['logs', 'ecr']);
+    expect(listed.IsTruncated).toBe(false);
+    const firstPage = await client.send(new ListRolePoliciesCommand({ RoleName: 'r', MaxItems: 1 }));
+    expect(firstPage).toMatchObject({ PolicyNames: ['logs'], IsTruncated: true });
+    const secondPage = await client.send(new ListRolePoliciesCommand({ RoleName: 'r', MaxItems: 1, Marker: firstPage.Marker }));
+    expect(secondPage).toMatchObject({ PolicyNames: ['ecr'], IsTruncated: false });
+    expect(iam.roles()[0]?.inlinePolicies).toEqual({ logs: JSON.parse(LOGS), ecr });
+
+    await expect(client.send(new PutRolePolicyCommand({ RoleName: 'ghost', PolicyName: 'logs', PolicyDocument: LOGS }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+      message: 'The role with name ghost cannot be found.',
+      $metadata: { httpStatusCode: 404 },
+    });
+    for (const bad of ['{not json', '[]', '"a string"']) {
+      await expect(client.send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'bad', PolicyDocument: bad }))).rejects.toMatchObject({
+        name: 'MalformedPolicyDocumentException',
+        message: 'Syntax errors in policy.',
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    await expect(client.send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'no spaces', PolicyDocument: LOGS }))).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: "1 validation error detected: Value 'no spaces' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
+    });
+    const missing = { name: 'NoSuchEntityException', message: 'The role policy with name bad cannot be found.', $metadata: { httpStatusCode: 404 } };
+    await expect(client.send(new GetRolePolicyCommand({ RoleName: 'r', PolicyName: 'bad' }))).rejects.toMatchObject(missing);
+
+    // Managed policies are reported first, then the inline ones.
+    await client.send(new AttachRolePolicyCommand({ RoleName: 'r', PolicyArn: BASIC }));
+    await expect(client.send(new DeleteRoleCommand({ RoleName: 'r' }))).rejects.toMatchObject({
+      name: 'DeleteConflictException',
+      message: 'Cannot delete entity, must detach all policies first.',
+      $metadata: { httpStatusCode: 409 },
+    });
+    await client.send(new DetachRolePolicyCommand({ RoleName: 'r', PolicyArn: BASIC }));
+    await expect(client.send(new DeleteRoleCommand({ RoleName: 'r' }))).rejects.toMatchObject({
+      name: 'DeleteConflictException',
+      message: 'Cannot delete entity, must delete policies first.',
+      $metadata: { httpStatusCode: 409 },
+    });
+
+    await client.send(new DeleteRolePolicyCommand({ RoleName: 'r', PolicyName: 'logs' }));
+    expect(iam.roles()[0]?.inlinePolicies).toEqual({ ecr });
+    await expect(client.send(new DeleteRolePolicyCommand({ RoleName: 'r', PolicyName: 'logs' }))).rejects.toMatchObject({ ...missing, message: 'The role policy with name logs cannot be found.' });
+    await client.send(new DeleteRolePolicyCommand({ RoleName: 'r', PolicyName: 'ecr' }));
+    await client.send(new DeleteRoleCommand({ RoleName: 'r' }));
+    expect(iam.roles()).toEqual([]);
   });
 });
 
