@@ -11,6 +11,7 @@ const benches = {
   build: { file: 'bench/build/rebuild.ts' },
   lifecycle: { file: 'bench/lifecycle/overhead.ts' },
   extension: { file: 'bench/extension/run.mjs' },
+  lambda: { file: 'bench/lambda/run.mjs' },
 };
 const [, , ...args] = process.argv;
 const names = args.filter((a) => a in benches);
