@@ -87,6 +87,10 @@ export interface Plan<D = unknown> {
   dockerfiles?: { image: string; runtime?: string };
   /** Target-specific: only that target reads them. */
   details: D;
+  /** What else a person should read before deploying (sizes against quotas, the region): shown with the common facts. */
+  facts?: { label: string; value: string }[];
+  /** Choices that deserve a second look (a public URL). */
+  warnings?: string[];
 }
 
 /** One prerequisite, as `rdeploy doctor` prints it: what was found and, when not ok, what to do. */

@@ -33,9 +33,10 @@ export function planSummary(plan: Plan, cost: CostEstimate): PlanSummary {
     { label: 'packages', value: packages },
     { label: 'runtime', value: `${plan.runtimeMode} mode` },
     ...(settings ? [{ label: 'settings', value: settings }] : []),
+    ...(plan.facts ?? []),
     { label: 'cost', value: formatCost(cost) },
   ];
-  return { title: `Deploy "${plan.name}" to ${targetLabel(plan.target)}`, creates: plan.resources, facts, warnings: p.warnings };
+  return { title: `Deploy "${plan.name}" to ${targetLabel(plan.target)}`, creates: plan.resources, facts, warnings: [...p.warnings, ...(plan.warnings ?? [])] };
 }
 
 /**

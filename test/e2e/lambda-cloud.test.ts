@@ -7,6 +7,7 @@ import type { RProject } from '../../src/core/project/model';
 import { readRecord } from '../../src/core/records/store';
 import { standardConnections } from '../../src/targets/connections';
 import { Deployments } from '../../src/targets/lifecycle/Deployments';
+import { planSummary } from '../../src/targets/planSummary';
 import type { LambdaRecordDetails } from '../../src/targets/lambda/details';
 import { IamDouble, LogsDouble, StsDouble } from '../doubles/aws';
 import { LambdaDouble } from '../doubles/aws/lambda';
@@ -28,7 +29,7 @@ let tmp: string;
 let project: RProject;
 let deployments: Deployments;
 const settings = { glibcMax: '2.36', memoryMb: 512, timeoutSeconds: 30 };
-const plan = (n = name) => deployments.plan(project, 'lambda', { name: n, baseImage: BASE_IMAGE, settings });
+const plan = (n = name, extra: Record<string, unknown> = {}) => deployments.plan(project, 'lambda', { name: n, baseImage: BASE_IMAGE, settings: { ...settings, ...extra } });
 const sample = (s: string) => readFileSync(path.join(project.root, 'samples', `${s}.json`), 'utf8');
 const owner = (n = name) => ({ root: project.root, name: n });
 /** The deployment as the CLI locates it: its record, read afresh. */
@@ -115,13 +116,18 @@ describe('the lambda target against AWS doubles', () => {
     expect(await deployments.status(await at())).toMatchObject({ state: 'running' });
   });
 
-  it('redeploys a code change: function.zip updated in place, through a conflict, the unchanged layers reused', async () => {
+  it('redeploys a code change with a public URL: function.zip updated in place, through a conflict, the unchanged layers reused', async () => {
     writeFileSync(path.join(project.root, 'score.R'), readFileSync(path.join(project.root, 'score.R'), 'utf8').replace('message("scored "', 'message("v2 scored "'));
     project = await loadProject(project.root, {});
     const published = lambda.calls('PublishLayerVersion').length;
     lambda.injectFault({ operation: 'UpdateFunctionCode', kind: 'error', status: 409, type: 'ResourceConflictException', message: `The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:rdeploy-${name}` });
-    const record = await deployments.deploy(plan());
+    const withUrl = plan(name, { url: 'NONE' });
+    expect(planSummary(withUrl, deployments.estimate(withUrl)).warnings.join(' ')).toContain('url=NONE: anyone who finds the function URL can call the model');
+    const record = await deployments.deploy(withUrl);
     expect(record.status).toBe('running');
+    expect(record.endpoint).toMatch(/^https:\/\/\w+\.lambda-url\.us-east-1\.on\.aws\/$/);
+    expect(lambda.functions()[0]!.urlConfig).toEqual({ authType: 'NONE' });
+    expect(lambda.calls('AddPermission')[0]!.body).toMatchObject({ Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' });
     expect(lambda.calls('PublishLayerVersion')).toHaveLength(published);
     expect(lambda.calls('UpdateFunctionCode').length).toBe(2);
     expect(lambda.calls('CreateFunction')).toHaveLength(1);

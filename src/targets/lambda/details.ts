@@ -28,6 +28,8 @@ export const LambdaRecordDetailsSchema = z.object({
   architecture: z.enum(['x86_64', 'arm64']).optional(),
   builderImage: z.string().optional(),
   packageDir: z.string().optional(),
+  url: z.string().optional(),
+  urlAuthType: z.enum(['AWS_IAM', 'NONE']).optional(),
 });
 export type LambdaRecordDetails = z.infer<typeof LambdaRecordDetailsSchema>;
 

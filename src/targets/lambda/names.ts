@@ -33,3 +33,6 @@ export const LAMBDA_TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
+
+/** The resource-policy statement that opens a NONE-auth function URL to everyone. */
+export const URL_PERMISSION_ID = 'rdeploy-public-url';

@@ -8,7 +8,7 @@ import { defaultPackageDir } from '../Packaging';
 import type { Plan, PlanOptions } from '../Target';
 import type { LambdaPlanDetails } from './details';
 import type { LambdaManifest } from './package/manifest';
-import { BASIC_EXECUTION_POLICY, functionName, LAMBDA_TRUST_POLICY, layerName, layerPrefix, roleName } from './names';
+import { BASIC_EXECUTION_POLICY, functionName, LAMBDA_TRUST_POLICY, layerName, layerPrefix, roleName, URL_PERMISSION_ID } from './names';
 import { lambdaDefaults, type LambdaSettings } from './settings';
 
 
@@ -51,6 +51,7 @@ export function planLambda(project: RProject, options: PlanOptions): Plan<Lambda
       ...(role ? [{ kind: 'role', id: role, description: 'IAM role for the function: basic execution logging only' }] : []),
       { kind: 'layers', id: details.layerPrefix, description: `${layerNames.length} layer(s): R with its libraries, then your packages (reused when unchanged)` },
       { kind: 'function', id: fn, description: `provided.al2023 · ${settings.architecture} · ${settings.memoryMb} MB · ${settings.timeoutSeconds} s` },
+      ...(settings.url ? [{ kind: 'url', id: fn, description: `HTTPS function URL, ${settings.url === 'NONE' ? 'public: no authentication' : 'callers sign with AWS_IAM'}` }] : []),
     ],
     requests: [
       ...(role
@@ -87,11 +88,27 @@ export function planLambda(project: RProject, options: PlanOptions): Plan<Lambda
           Tags: tags,
         },
       },
+      ...(settings.url ? [{ service: 'lambda', operation: 'CreateFunctionUrlConfig', target: fn, body: { FunctionName: fn, AuthType: settings.url } }] : []),
+      ...(settings.url === 'NONE'
+        ? [{ service: 'lambda', operation: 'AddPermission', target: fn, body: { FunctionName: fn, StatementId: URL_PERMISSION_ID, Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' } }]
+        : []),
     ],
     settings: { ...settings },
     details,
+    facts: [
+      { label: 'region', value: settings.region ?? 'from your AWS configuration (AWS_REGION or the profile)' },
+      {
+        label: 'layers',
+        value: manifest
+          ? `${layers.map((l) => `${l.name} ${mb(l.zippedBytes)} zipped`).join(', ')}; ${mb(manifest.totals.unzippedBytes)} of Lambda's 250 MB unzipped (as last packaged; the deploy rebuilds what changed)`
+          : 'built by the deploy (run `rdeploy package --target lambda` to see their sizes now)',
+      },
+    ],
+    ...(settings.url === 'NONE' ? { warnings: ['url=NONE: anyone who finds the function URL can call the model, and every call is billed to you. Use url=AWS_IAM unless the model is meant to be public.'] } : {}),
   };
 }
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 export function lambdaUsage(plan: Plan<LambdaPlanDetails>, workload: Workload): Usage {
   const s = plan.details.settings;

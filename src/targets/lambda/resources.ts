@@ -2,7 +2,7 @@ import { taggedFor, type Owner } from '../../core/owner';
 import { awsFailure } from '../../clouds/aws/session';
 import type { Ownership, ResourceKind, TargetContext } from '../Target';
 import { awsErrorName, lambdaClients } from './clients';
-import { functionName, layerOwnedBy, layerPrefix, roleName } from './names';
+import { functionName, layerOwnedBy, layerPrefix, roleName, URL_PERMISSION_ID } from './names';
 
 // Ids: a role by its name, the layers by their common name prefix (every version of every
 // layer of the deployment: layers cannot be tagged, their descriptions name the owner), the
@@ -122,4 +122,37 @@ export const functionResource: ResourceKind = {
     return (await functionResource.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
   },
   describe: (id) => `Lambda function ${nameOfArn(id)}`,
+};
+
+/** The function's URL, by the function's name: ours when the function is; removing it closes the URL (and its public permission). */
+export const urlResource: ResourceKind = {
+  billable: false,
+  async ownership(id, owner, ctx) {
+    const fn = await functionResource.ownership(id, owner, ctx);
+    if (fn !== 'ours') return fn;
+    const { lambda, sdk } = await lambdaClients(ctx);
+    try {
+      await lambda.send(new sdk.lambda.GetFunctionUrlConfigCommand({ FunctionName: id }));
+      return 'ours';
+    } catch (e) {
+      if (awsErrorName(e) === 'ResourceNotFoundException') return 'gone';
+      throw awsFailure(`Reading the URL of ${id}`, e);
+    }
+  },
+  async remove(id, ctx) {
+    const { lambda, sdk } = await lambdaClients(ctx);
+    for (const call of [
+      () => lambda.send(new sdk.lambda.RemovePermissionCommand({ FunctionName: id, StatementId: URL_PERMISSION_ID })),
+      () => lambda.send(new sdk.lambda.DeleteFunctionUrlConfigCommand({ FunctionName: id })),
+    ]) {
+      await call().catch((e: unknown) => {
+        if (awsErrorName(e) !== 'ResourceNotFoundException') throw awsFailure(`Removing the URL of ${id}`, e);
+      });
+    }
+  },
+  async find(owner, ctx) {
+    const name = functionName(owner.name);
+    return (await urlResource.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
+  },
+  describe: (id) => `function URL of ${nameOfArn(id)}`,
 };

@@ -26,6 +26,10 @@ export const LambdaSettingsSchema = z
       .enum(['x86_64', 'arm64'])
       .optional()
       .meta(doc('Architecture', 'The function\'s instruction set; the layers are built for it, so the builder image must match. Default: `x86_64`.')),
+    url: z
+      .enum(['AWS_IAM', 'NONE'])
+      .optional()
+      .meta(doc('Function URL', 'Give the function an HTTPS URL: `AWS_IAM` (callers sign their requests) or `NONE` (anyone with the URL can call it, and you pay for every call). Default: no URL.')),
     glibcMax: z
       .string()
       .regex(/^\d+\.\d+$/, 'a glibc version such as "2.34"')

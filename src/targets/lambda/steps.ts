@@ -6,7 +6,7 @@ import { awsFailure } from '../../clouds/aws/session';
 import type { DeployStep, Plan, StepState, TargetContext } from '../Target';
 import { awsErrorName, lambdaClients, type LambdaClients } from './clients';
 import type { LambdaPlanDetails, LambdaRecordDetails } from './details';
-import { BASIC_EXECUTION_POLICY, LAMBDA_TRUST_POLICY, layerDescription, layerName, layerOwnedBy, layerSha } from './names';
+import { BASIC_EXECUTION_POLICY, LAMBDA_TRUST_POLICY, layerDescription, layerName, layerOwnedBy, layerSha, URL_PERMISSION_ID } from './names';
 import { lambdaPackaging } from './package';
 import type { LambdaManifest, ManifestArtefact } from './package/manifest';
 import { layersResource, roleResource } from './resources';
@@ -78,6 +78,18 @@ export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
         return { id: d.functionName, details: { functionName: d.functionName, functionArn: arn }, endpoint: arn };
       },
     },
+    ...(s.url
+      ? [
+          {
+            title: `Giving ${d.functionName} a function URL (${s.url})`,
+            creates: { kind: 'url', id: d.functionName },
+            run: async ({ ctx }: StepState) => {
+              const url = await ensureUrl(await clients(ctx), d.functionName, s.url!, ctx);
+              return { id: d.functionName, details: { url, urlAuthType: s.url }, endpoint: url };
+            },
+          },
+        ]
+      : []),
     {
       title: 'Removing superseded layer versions',
       run: async ({ ctx, owner }) => {
@@ -91,6 +103,31 @@ export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
       },
     },
   ];
+}
+
+/** Creates or updates the URL; NONE also needs a resource-policy statement that lets anyone call it. */
+async function ensureUrl({ lambda, sdk }: LambdaClients, fn: string, authType: 'AWS_IAM' | 'NONE', ctx: TargetContext): Promise<string> {
+  try {
+    const existing = await lambda.send(new sdk.lambda.GetFunctionUrlConfigCommand({ FunctionName: fn })).catch((e: unknown) => {
+      if (awsErrorName(e) === 'ResourceNotFoundException') return undefined;
+      throw e;
+    });
+    const url = existing
+      ? (await lambda.send(new sdk.lambda.UpdateFunctionUrlConfigCommand({ FunctionName: fn, AuthType: authType }))).FunctionUrl!
+      : (await lambda.send(new sdk.lambda.CreateFunctionUrlConfigCommand({ FunctionName: fn, AuthType: authType }))).FunctionUrl!;
+    await lambda.send(new sdk.lambda.RemovePermissionCommand({ FunctionName: fn, StatementId: URL_PERMISSION_ID })).catch((e: unknown) => {
+      if (awsErrorName(e) !== 'ResourceNotFoundException') throw e;
+    });
+    if (authType === 'NONE') {
+      ctx.progress?.report({ note: `${url} is public: anyone with it can call the model, and every call is billed to you.` });
+      await lambda.send(
+        new sdk.lambda.AddPermissionCommand({ FunctionName: fn, StatementId: URL_PERMISSION_ID, Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' }),
+      );
+    }
+    return url;
+  } catch (e) {
+    throw awsFailure(`Giving ${fn} a function URL`, e);
+  }
 }
 
 async function ensureRole({ iam, sdk }: LambdaClients, name: string, owner: Owner, ctx: TargetContext): Promise<string> {
