@@ -7,6 +7,7 @@ import type { TailManager } from './logs/TailManager';
 import type { WorkspaceModel } from './model/WorkspaceModel';
 import type { DeploymentsTree } from './tree/DeploymentsTree';
 import type { RefreshManager } from './tree/RefreshManager';
+import type { ShownInput } from './ui/MultiStepInput';
 
 /**
  * Everything commands need, created once in `activate` and passed down: no module-level
@@ -33,4 +34,6 @@ export interface RDeployContext {
   readonly tails: TailManager;
   /** Plan, deploy, destroy, invoke, logs and status for every target (src/targets/lifecycle). */
   readonly deployments: Deployments;
+  /** Each step the multi-step wizards show (Deploy): how the integration tests follow them. */
+  readonly wizardShown: vscode.EventEmitter<ShownInput>;
 }

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { InvocationHistory } from '../core/view/invocationHistory';
 import { standardConnections } from '../targets/connections';
 import { Deployments } from '../targets/lifecycle/Deployments';
@@ -11,6 +11,7 @@ import { WorkspaceModel } from './model/WorkspaceModel';
 import { DeploymentsTree } from './tree/DeploymentsTree';
 import type { LazyTreeProvider } from './tree/LazyTreeProvider';
 import { RefreshManager } from './tree/RefreshManager';
+import type { ShownInput } from './ui/MultiStepInput';
 
 export interface Services {
   ctx: RDeployContext;
@@ -36,8 +37,9 @@ export function createServices(
   const refresh = new RefreshManager(tree, deployments, base.log);
   const tails = new TailManager(base.documents.logs, base.log);
   const codeLens = new HandlerCodeLensProvider(lensesChanged);
-  const ctx: RDeployContext = { ...base, model, tree, refresh, invocations, tails, deployments };
-  disposables.push(model, tree, refresh, tails, codeLens);
+  const wizardShown = new vscode.EventEmitter<ShownInput>();
+  const ctx: RDeployContext = { ...base, model, tree, refresh, invocations, tails, deployments, wizardShown };
+  disposables.push(model, tree, refresh, tails, codeLens, wizardShown);
   return {
     ctx,
     codeLens,

@@ -16,6 +16,7 @@ import { requireTrust } from '../trust';
 import { MultiStepInput, type Step } from '../ui/MultiStepInput';
 import { withCancellableProgress } from '../ui/progress';
 import { confirmPlanStep } from './deployPlanStep';
+import { hasSettings, settingsStep } from './deploySettingsStep';
 import { doctorFor, logReport } from './checkSetup';
 import { withOperationLock } from './operationLocks';
 
@@ -23,10 +24,12 @@ interface DeployChoices {
   root?: string;
   target?: TargetKind;
   name?: string;
+  /** The settings step's answer: the target's settings for this deploy. */
+  settings?: Record<string, unknown>;
   plan?: Plan;
 }
 
-/** Deploy R Model…: project → target → name → plan, then a cancellable deploy. */
+/** Deploy R Model…: project → target → name → the target's settings → plan, then a cancellable deploy. */
 export async function deployModel(ctx: RDeployContext, arg?: unknown): Promise<DeploymentRecord | undefined> {
   requireTrust(vscode.l10n.t('Deploying'));
   const args = automationArgs(arg) ?? {};
@@ -39,52 +42,70 @@ export async function deployModel(ctx: RDeployContext, arg?: unknown): Promise<D
   if (projects.length === 1) choices.root = projects[0];
 
   const asks = { project: !choices.root, target: !choices.target, name: !choices.name };
-  const total = Number(asks.project) + Number(asks.target) + Number(asks.name) + (skipConfirm ? 0 : 1);
   const title = vscode.l10n.t('Deploy R Model');
-  const stepNo = new Map<Step, number>();
+  // The wizard's changes to each target's settings, kept when the user goes Back and returns.
+  const edits = new Map<string, Record<string, unknown>>();
+  // The settings step is asked only when the chosen target has settings; before the choice,
+  // when any target that can be chosen has some.
+  const asksSettings = () =>
+    !skipConfirm && (choices.target ? hasSettings(choices.target) : CATALOGUE.some((e) => isAvailable(e.kind) && hasSettings(e.kind)));
+
+  // Step numbers count only the steps actually asked.
+  const order = (): [Step, boolean][] => [
+    [projectStep, asks.project],
+    [targetStep, asks.target],
+    [nameStep, asks.name],
+    [settings, asksSettings()],
+    [confirm, !skipConfirm],
+  ];
+  const stepOf = (s: Step) => {
+    const asked = order().filter(([, ask]) => ask);
+    return { title, step: asked.findIndex(([x]) => x === s) + 1, totalSteps: asked.length };
+  };
+  const after = (s: Step): Step | undefined => {
+    const rest = order();
+    return rest.slice(rest.findIndex(([x]) => x === s) + 1).find(([, ask]) => ask)?.[0];
+  };
 
   const confirm: Step = async (input) => {
-    choices.plan = await makePlan(ctx, choices.root!, choices.target!, choices.name!, args);
-    await confirmPlanStep(input, choices.plan, ctx.deployments.estimate(choices.plan), { title, step: stepNo.get(confirm)!, totalSteps: total });
+    choices.plan = await makePlan(ctx, choices.root!, choices.target!, choices.name!, args, choices.settings);
+    await confirmPlanStep(input, choices.plan, ctx.deployments.estimate(choices.plan), stepOf(confirm));
+  };
+  const settings: Step = async (input) => {
+    const kind = choices.target!;
+    if (!edits.has(kind)) edits.set(kind, {});
+    choices.settings = await settingsStep(input, { root: choices.root!, kind, sets: args.set ?? [], edits: edits.get(kind)!, step: stepOf(settings) });
+    return after(settings);
   };
   const nameStep: Step = async (input) => {
     const { config } = await readConfig(choices.root!);
     const existing = new Set((await ctx.model.recordsOf(choices.root!)).records.map((r) => r.name));
     choices.name = await input.showInputBox({
-      title,
-      step: stepNo.get(nameStep)!,
-      totalSteps: total,
+      ...stepOf(nameStep),
       value: choices.name ?? defaultDeploymentName(choices.root!, config.name),
       prompt: vscode.l10n.t('Deployment name: lower-case letters, digits and "-" (at most 63)'),
       validate: (v) => validateName(v, existing),
     });
-    return skipConfirm ? undefined : confirm;
+    return after(nameStep);
   };
   const targetStep: Step = async (input) => {
-    choices.target = await pickTarget(input, { title, step: stepNo.get(targetStep)!, totalSteps: total });
-    return asks.name ? nameStep : skipConfirm ? undefined : confirm;
+    choices.target = await pickTarget(input, stepOf(targetStep));
+    // Settings chosen for another target do not apply to this one.
+    choices.settings = undefined;
+    return after(targetStep);
   };
   const projectStep: Step = async (input) => {
     type Item = vscode.QuickPickItem & { root: string };
     const items: Item[] = projects.map((root) => ({ label: path.basename(root), description: vscode.workspace.asRelativePath(root), root }));
-    const picked = await input.showQuickPick({ title, step: stepNo.get(projectStep)!, totalSteps: total, items, placeholder: vscode.l10n.t('Which R project?') });
+    const picked = await input.showQuickPick({ ...stepOf(projectStep), items, placeholder: vscode.l10n.t('Which R project?') });
+    if (picked.root !== choices.root) edits.clear();
     choices.root = picked.root;
-    return asks.target ? targetStep : asks.name ? nameStep : skipConfirm ? undefined : confirm;
+    return after(projectStep);
   };
-  // Step numbers count only the steps actually asked.
-  let n = 0;
-  for (const [s, ask] of [
-    [projectStep, asks.project],
-    [targetStep, asks.target],
-    [nameStep, asks.name],
-    [confirm, !skipConfirm],
-  ] as const) {
-    if (ask) stepNo.set(s, ++n);
-  }
-  const first = asks.project ? projectStep : asks.target ? targetStep : asks.name ? nameStep : skipConfirm ? undefined : confirm;
-  if (first) await MultiStepInput.run(first);
+  const first = order().find(([, ask]) => ask)?.[0];
+  if (first) await MultiStepInput.run(first, (shown) => ctx.wizardShown.fire(shown));
 
-  const plan = choices.plan ?? (await makePlan(ctx, choices.root!, choices.target!, choices.name!, args));
+  const plan = choices.plan ?? (await makePlan(ctx, choices.root!, choices.target!, choices.name!, args, choices.settings));
   return runDeploy(ctx, plan, isAutomation(arg));
 }
 
@@ -123,14 +144,17 @@ async function offerNextSteps(record: DeploymentRecord, root: string): Promise<v
   if (answer === tail) await vscode.commands.executeCommand('rdeploy.tailLogs', arg);
 }
 
-/** The plan for the choices. Base image: argument > setting > rdeploy.json > the target's default. */
-export async function makePlan(ctx: RDeployContext, root: string, target: TargetKind, name: string, args: AutomationArgs): Promise<Plan> {
+/**
+ * The plan for the choices. Base image: argument > setting > rdeploy.json > the target's default.
+ * Settings: the wizard's answer when it asked, else rdeploy.json with the arguments' `set` on top.
+ */
+export async function makePlan(ctx: RDeployContext, root: string, target: TargetKind, name: string, args: AutomationArgs, chosen?: Record<string, unknown>): Promise<Plan> {
   if (!DEPLOYMENT_NAME.test(name)) throw new AppError('usage', vscode.l10n.t('"{0}" is not a valid deployment name: use lower-case letters, digits and "-" (at most 63).', name));
   const { config, notes } = await readConfig(root);
   const project = await loadProject(root, { handler: args.handler });
   for (const w of [...notes, ...project.warnings]) ctx.log.warn(w);
   const baseImage = args.baseImage ?? readSettings(vscode.Uri.file(root)).baseImage ?? config.baseImage;
-  const settings = resolveSettings(target, config, args.set ?? []);
+  const settings = chosen ?? resolveSettings(target, config, args.set ?? []);
   return ctx.deployments.plan(project, target, { name, baseImage, exclude: config.exclude, settings });
 }
 

@@ -5,7 +5,20 @@ import { planSummary } from '../../targets/planSummary';
 import type { Plan } from '../../targets/Target';
 import type { MultiStepInput } from '../ui/MultiStepInput';
 
-const ICONS: Record<string, string> = { image: 'package', container: 'vm', cost: 'credit-card', 'base image': 'layers', packages: 'package', runtime: 'server-process' };
+// Keyed by the plan's resource kinds and fact labels; anything else gets a neutral icon.
+const ICONS: Record<string, string> = {
+  image: 'package',
+  container: 'vm',
+  role: 'shield',
+  layers: 'layers',
+  function: 'symbol-function',
+  url: 'link',
+  region: 'globe',
+  cost: 'credit-card',
+  'base image': 'layers',
+  packages: 'package',
+  runtime: 'server-process',
+};
 
 /** The last step of Deploy: the same summary as `rdeploy plan` — what will be created, the base image, packages and cost; accept to deploy. */
 export async function confirmPlanStep(input: MultiStepInput, plan: Plan, cost: CostEstimate, step: { title: string; step: number; totalSteps: number }): Promise<void> {

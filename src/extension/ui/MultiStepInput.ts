@@ -4,9 +4,28 @@ import { cancelledError } from '../../core/errors';
 /**
  * A multi-step quick input with step numbers and a Back button, after the VS Code extension
  * sample (vscode-extension-samples/quickinput-sample). A step returns the next step, or nothing
- * when the flow is done; Back re-runs the previous step, Escape cancels the whole flow.
+ * when the flow is done; Back re-runs the previous step, Escape cancels the whole flow. A step may
+ * ask follow-up questions of its own with `nested` (Back there returns to the step's own list).
  */
 export type Step = (input: MultiStepInput) => Promise<Step | void>;
+
+/**
+ * What a step shows, reported when it shows and when its active item changes. The integration
+ * tests follow a wizard with it: the `vscode` API offers no way to read a quick input from outside.
+ */
+export interface ShownInput {
+  kind: 'quickPick' | 'inputBox';
+  title: string;
+  step: number;
+  totalSteps: number;
+  /** The quick pick's placeholder, or the input box's prompt. */
+  prompt: string;
+  /** The items, separators left out (a quick pick). */
+  items: { label: string; description?: string }[];
+  /** The label of the active item (a quick pick), or the value (an input box). */
+  active?: string;
+}
+export type InputObserver = (shown: ShownInput) => void;
 
 class Back {}
 const BACK = new Back();
@@ -15,14 +34,18 @@ interface Common {
   title: string;
   step: number;
   totalSteps: number;
+  /** Show Back even on the first step (a nested question always has somewhere to go back to). */
+  back?: boolean;
 }
 
 export class MultiStepInput {
   private readonly steps: Step[] = [];
   private current: vscode.QuickInput | undefined;
 
-  static async run(start: Step): Promise<void> {
-    const input = new MultiStepInput();
+  private constructor(private readonly observe?: InputObserver) {}
+
+  static async run(start: Step, observe?: InputObserver): Promise<void> {
+    const input = new MultiStepInput(observe);
     let step: Step | void = start;
     while (step) {
       input.steps.push(step);
@@ -36,6 +59,19 @@ export class MultiStepInput {
         input.current?.dispose();
         input.current = undefined;
       }
+    }
+  }
+
+  /**
+   * A follow-up question inside the current step (edit one setting of a list): its Back button
+   * answers `undefined` instead of leaving the step.
+   */
+  async nested<T>(ask: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await ask();
+    } catch (e) {
+      if (e === BACK) return undefined;
+      throw e;
     }
   }
 
@@ -67,17 +103,24 @@ export class MultiStepInput {
       qp.onDidHide(() => {
         if (!done) reject(cancelledError());
       });
-      this.current = qp;
+      this.replaceCurrent(qp);
       qp.show();
+      if (this.observe) {
+        const items = o.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => ({ label: i.label, ...(i.description ? { description: i.description } : {}) }));
+        const report = () => this.observe?.({ kind: 'quickPick', title: o.title, step: o.step, totalSteps: o.totalSteps, prompt: o.placeholder ?? '', items, active: qp.activeItems[0]?.label });
+        qp.onDidChangeActive(report);
+        this.reportShown(report);
+      }
     });
   }
 
-  showInputBox(o: Common & { value: string; prompt: string; validate: (value: string) => string | vscode.InputBoxValidationMessage | undefined }): Promise<string> {
+  showInputBox(o: Common & { value: string; prompt: string; placeholder?: string; validate: (value: string) => string | vscode.InputBoxValidationMessage | undefined }): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       const box = vscode.window.createInputBox();
       this.prepare(box, o);
       box.value = o.value;
       box.prompt = o.prompt;
+      box.placeholder = o.placeholder;
       box.valueSelection = [0, o.value.length];
       const check = () => (box.validationMessage = o.validate(box.value));
       check();
@@ -98,9 +141,25 @@ export class MultiStepInput {
       box.onDidHide(() => {
         if (!done) reject(cancelledError());
       });
-      this.current = box;
+      this.replaceCurrent(box);
       box.show();
+      this.reportShown(() => this.observe?.({ kind: 'inputBox', title: o.title, step: o.step, totalSteps: o.totalSteps, prompt: o.prompt, items: [], active: box.value }));
     });
+  }
+
+  /**
+   * Reported once VS Code has it: the extension host sends a quick input's `show()` to the
+   * workbench on its next tick, so a report made at once could be acted on (Back, Enter) before
+   * the workbench shows the input.
+   */
+  private reportShown(report: () => void): void {
+    if (this.observe) setTimeout(report, 0);
+  }
+
+  /** A step that asks several questions shows one input at a time: the answered one goes. */
+  private replaceCurrent(next: vscode.QuickInput): void {
+    this.current?.dispose();
+    this.current = next;
   }
 
   private prepare(input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputBox, o: Common): void {
@@ -108,6 +167,6 @@ export class MultiStepInput {
     input.step = o.step;
     input.totalSteps = o.totalSteps;
     input.ignoreFocusOut = true;
-    input.buttons = this.canGoBack ? [vscode.QuickInputButtons.Back] : [];
+    input.buttons = this.canGoBack || o.back ? [vscode.QuickInputButtons.Back] : [];
   }
 }
