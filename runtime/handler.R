@@ -137,6 +137,23 @@ error_json <- function(type, message) {
 # (a payload error is not: its message may quote the payload).
 # `extra`: named arguments the mode adds to the payload's (lambda mode's `context`); a payload
 # field of the same name is refused rather than silently replaced.
+# The JIT level for the handler's code while the runtime's own runs interpreted (see warm_up in
+# modes/lambda.R); NULL: nothing is switched (http and job modes).
+jit_state <- new.env(parent = emptyenv())
+
+runtime_jit_off <- function() {
+  jit_state$handler_level <- compiler::enableJIT(0L)
+  invisible(jit_state$handler_level)
+}
+
+with_user_jit <- function(expr) {
+  level <- jit_state$handler_level
+  if (is.null(level) || level == 0L) return(expr)
+  compiler::enableJIT(level)
+  on.exit(compiler::enableJIT(0L))
+  expr
+}
+
 invoke_handler <- function(handler, text, extra = NULL) {
   decoded <- decode_payload(text)
   if (!decoded$ok) return(list(kind = "payload", body = error_json(decoded$errorType, decoded$errorMessage)))
@@ -150,7 +167,7 @@ invoke_handler <- function(handler, text, extra = NULL) {
     decoded$args <- c(decoded$args, extra)
   }
   result <- tryCatch(
-    with_output_to_logs(log_warnings(do.call(handler$fn, decoded$args, quote = TRUE), handler$label)),
+    with_output_to_logs(log_warnings(with_user_jit(do.call(handler$fn, decoded$args, quote = TRUE)), handler$label)),
     error = function(e) structure(list(e), class = "rdeploy_failure"))
   if (inherits(result, "rdeploy_failure")) {
     e <- result[[1]]

@@ -12,8 +12,9 @@
 #   OUT/task               the app (/app) and the bootstrap: function.zip
 #   OUT/facts              sizes before and after stripping, shared libraries not found
 #
-# Stripping: package help, html, doc, tests and demo folders, R's manuals and C headers go,
-# and debug symbols are stripped from shared objects when `strip` is there. Licences stay.
+# Stripping: package help, html, doc, tests, demo and po folders, R's manuals, C headers and
+# message translations go, and debug symbols are stripped from shared objects when `strip` is
+# there. Licences stay.
 #
 # Environment: RDEPLOY_PACKAGES, the project's packages, space-separated (names only: R
 # package names are [A-Za-z0-9.]; the caller checks them).
@@ -59,7 +60,13 @@ while IFS= read -r pkg; do
 done < "$OUT/site-packages"
 rm "$OUT/site-packages"
 
-cp -RL "$APP"/. "$OUT/task/"
+# The app without R Deploy's build inputs (.rdeploy-build: the Dockerfile, restore script and a
+# copy of the runtime, which the layers carry already).
+for entry in "$APP"/* "$APP"/.[!.]*; do
+  [ -e "$entry" ] || continue
+  case "${entry##*/}" in .rdeploy-build) continue ;; esac
+  cp -RL "$entry" "$OUT/task/"
+done
 cp "$RUNTIME/lambda/bootstrap" "$OUT/task/bootstrap"
 chmod 755 "$OUT/task/bootstrap"
 
@@ -100,17 +107,23 @@ while IFS= read -r line; do
 done < "$OUT/ldd"
 rm "$OUT/elves" "$OUT/ldd"
 
-size() { du -sk "$1" | cut -f1; }
-before_kb=$(size "$OUT/opt")
+# File bytes, as Lambda's 250 MB quota counts them (not du's disk blocks).
+bytes() { find "$1" -type f -printf '%s\n' | awk '{ n += $1 } END { print n + 0 }'; }
+before=$(bytes "$OUT/opt")
 
-# Stripping: what no running model reads.
+# Pruning: what no running model reads. Help, manuals, tests, headers; and the translations of
+# R's messages (Lambda runs in the C locale, where R speaks English).
 for lib in "$OUT/opt/R/library" "$OUT/opt/rdeploy/library" "$OUT/opt/rdeploy/project-library" "$OUT/opt/rdeploy/site-library"; do
   for pkg in "$lib"/*; do
     [ -d "$pkg" ] || continue
-    rm -rf "$pkg/help" "$pkg/html" "$pkg/doc" "$pkg/tests" "$pkg/demo"
+    rm -rf "$pkg/help" "$pkg/html" "$pkg/doc" "$pkg/tests" "$pkg/demo" "$pkg/po"
   done
 done
-rm -rf "$OUT/opt/R/doc/manual" "$OUT/opt/R/doc/html" "$OUT/opt/R/include" "$OUT/opt/R/share/texmf"
+rm -rf "$OUT/opt/R/doc/manual" "$OUT/opt/R/doc/html" "$OUT/opt/R/include" "$OUT/opt/R/share/texmf" "$OUT/opt/R/library/translations"
+pruned=$(bytes "$OUT/opt")
+
+# Debug symbols, when the builder has `strip` (a distribution's R is often stripped already:
+# then this saves little, and the facts say how little).
 stripped=none
 if command -v strip >/dev/null 2>&1; then
   stripped=strip
@@ -119,13 +132,14 @@ if command -v strip >/dev/null 2>&1; then
     strip --strip-unneeded "$f" 2>/dev/null || true
   done
 fi
-after_kb=$(size "$OUT/opt")
+after=$(bytes "$OUT/opt")
 
 {
   echo "r_version=$(R --version | head -n 1 | sed 's/^R version \([0-9.]*\).*/\1/')"
   echo "arch=$(uname -m)"
-  echo "opt_kb_before_strip=$before_kb"
-  echo "opt_kb_after_strip=$after_kb"
+  echo "opt_bytes_before=$before"
+  echo "opt_bytes_pruned=$pruned"
+  echo "opt_bytes_after=$after"
   echo "strip=$stripped"
   echo "missing=$(sort -u "$OUT/missing" | tr '\n' ' ')"
 } > "$OUT/facts"

@@ -47,6 +47,7 @@ run_mode <- function(ctx) {
     return(exit_status(3L, "the handler could not be loaded (reported to /runtime/init/error)"))
   }
   wants_context <- "context" %in% names(formals(handler$fn))
+  warm_up()
   log_line(sprintf("serving handler %s on the Runtime API at %s:%d%s", spec, api$host, api$port,
                    if (wants_context) " (the handler takes `context`)" else ""))
   failures <- 0L
@@ -66,6 +67,18 @@ run_mode <- function(ctx) {
     failures <- 0L
     serve_event_safely(api, handler, event, wants_context)
   }
+}
+
+# The first two events used to pay 100-170 ms each (bench/lambda/cold-start.mjs): R's JIT
+# compiling the runtime's own functions on their first calls (they are sourced, not installed,
+# so not byte-compiled), and loading jsonlite. Compiling them all ahead cost 550 ms of init for
+# ~150 ms saved, so instead the runtime's code runs interpreted (it is straight-line code that
+# runs once per event: 2-3 ms) and only the handler runs under the JIT level R started with
+# (handler.R, with_user_jit). jsonlite is loaded and exercised here, at init.
+warm_up <- function() {
+  runtime_jit_off()
+  invisible(jsonlite::toJSON(jsonlite::fromJSON('{"warm": [1, 2]}', simplifyVector = TRUE), auto_unbox = TRUE, digits = NA))
+  invisible(jsonlite::fromJSON('{"warm": true}', simplifyVector = FALSE))
 }
 
 # serve_event, and whatever R error escapes it (a bug, or an event shape nobody foresaw) fails

@@ -18,9 +18,11 @@ export interface CollectFacts {
   rVersion: string;
   /** `uname -m` of the builder: x86_64 or aarch64. */
   arch: string;
-  bytesBeforeStrip: number;
-  bytesAfterStrip: number;
-  /** Whether debug symbols were stripped (the builder has `strip`). */
+  /** File bytes of the layers' content as collected, after pruning docs and translations, and after `strip`. */
+  bytesBefore: number;
+  bytesPruned: number;
+  bytesAfter: number;
+  /** Whether the builder has `strip` (debug symbols stripped; the saving is bytesPruned − bytesAfter). */
   stripped: boolean;
   /** Shared libraries a file asks for that the builder does not have either. */
   missingLibraries: string[];
@@ -104,8 +106,9 @@ async function readFacts(file: string): Promise<CollectFacts> {
   return {
     rVersion: facts.r_version ?? 'unknown',
     arch: facts.arch ?? 'unknown',
-    bytesBeforeStrip: Number(facts.opt_kb_before_strip ?? 0) * 1024,
-    bytesAfterStrip: Number(facts.opt_kb_after_strip ?? 0) * 1024,
+    bytesBefore: Number(facts.opt_bytes_before ?? 0),
+    bytesPruned: Number(facts.opt_bytes_pruned ?? 0),
+    bytesAfter: Number(facts.opt_bytes_after ?? 0),
     stripped: facts.strip === 'strip',
     missingLibraries: (facts.missing ?? '').split(' ').filter(Boolean),
   };

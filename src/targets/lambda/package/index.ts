@@ -237,7 +237,7 @@ function result(out: string, manifest: LambdaManifest, upToDate: boolean, notes:
 
 function notesFor(m: LambdaManifest): string[] {
   const notes = [
-    `Stripping (docs, help, tests${m.stripping.debugSymbols ? ', debug symbols' : ''}) saved ${m.stripping.savedPercent}% of the layers (${mib(m.stripping.bytesBefore)} → ${mib(m.stripping.bytesAfter)}).`,
+    `Stripping saved ${m.stripping.savedPercent}% of the layers (${mib(m.stripping.bytesBefore)} → ${mib(m.stripping.bytesAfter)}): docs, help, tests and translations ${mib(m.stripping.bytesBefore - m.stripping.bytesAfterPruning)}, debug symbols ${m.stripping.debugSymbolsBytes === null ? 'not stripped (no `strip` in the builder)' : mib(m.stripping.debugSymbolsBytes)}.`,
     `Unzipped total ${mib(m.totals.unzippedBytes)} of Lambda's 250 MB; glibc needed ${m.glibc.required ?? 'none'} (limit ${m.glibc.max}).`,
   ];
   const s3 = m.artefacts.filter((a) => a.upload === 's3');

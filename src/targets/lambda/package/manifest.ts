@@ -37,13 +37,21 @@ export interface LambdaManifest {
   glibc: { max: string; required: string | null };
   artefacts: ManifestArtefact[];
   totals: { zippedBytes: number; unzippedBytes: number; layers: number };
-  stripping: { bytesBefore: number; bytesAfter: number; savedPercent: number; debugSymbols: boolean };
+  /** File bytes of the layers before and after pruning (docs, help, tests, translations) and stripping debug symbols. */
+  stripping: { bytesBefore: number; bytesAfterPruning: number; bytesAfter: number; savedPercent: number; debugSymbolsBytes: number | null };
   /** Libraries some file asks for that the builder had neither (an optional module's). */
   missingLibraries: string[];
   quotas: Pick<QuotaReport, 'ok' | 'problems'>;
 }
 
 export function strippingFacts(facts: CollectFacts): LambdaManifest['stripping'] {
-  const saved = facts.bytesBeforeStrip > 0 ? (1 - facts.bytesAfterStrip / facts.bytesBeforeStrip) * 100 : 0;
-  return { bytesBefore: facts.bytesBeforeStrip, bytesAfter: facts.bytesAfterStrip, savedPercent: Math.round(saved * 10) / 10, debugSymbols: facts.stripped };
+  const saved = facts.bytesBefore > 0 ? (1 - facts.bytesAfter / facts.bytesBefore) * 100 : 0;
+  return {
+    bytesBefore: facts.bytesBefore,
+    bytesAfterPruning: facts.bytesPruned,
+    bytesAfter: facts.bytesAfter,
+    savedPercent: Math.round(saved * 10) / 10,
+    // null: the builder has no `strip`, so nothing was tried
+    debugSymbolsBytes: facts.stripped ? facts.bytesPruned - facts.bytesAfter : null,
+  };
 }
