@@ -257,13 +257,13 @@ try {
     await palette('R Deploy: Deploy R Model', { run: false });
   });
 
-  await step('Enter: the target picker (1/3), Local Docker first', 'target-local', async () => {
+  await step('Enter: the target picker (1/4), Local Docker first', 'target-local', async () => {
     await page.keyboard.press('Enter');
     await waitQuickInput('Where should the model run');
     await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Local Docker' }).first().waitFor({ timeout: STEP_MS });
   });
 
-  await step(`pick Local Docker, type the deployment name "${name}" (2/3)`, 'name-typed', async () => {
+  await step(`pick Local Docker, type the deployment name "${name}" (2/4)`, 'name-typed', async () => {
     await quickRow('Local Docker').click();
     await waitQuickInput('Deployment name');
     await quickInputBox().fill(name);
@@ -279,7 +279,13 @@ try {
     );
   });
 
-  await step('Enter: the plan to review (3/3)', 'confirm-plan', async () => {
+  await step('Enter: the settings of Local Docker (3/4), Continue first', 'settings-local', async () => {
+    await page.keyboard.press('Enter');
+    await waitQuickInput('Settings of Local Docker');
+    await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Continue' }).first().waitFor({ timeout: STEP_MS });
+  });
+
+  await step('Enter on Continue: the plan to review (4/4)', 'confirm-plan', async () => {
     await page.keyboard.press('Enter');
     await waitQuickInput('Review the plan');
     await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: `Deploy "${name}"` }).first().waitFor({ timeout: STEP_MS });
