@@ -46,4 +46,8 @@ describe('target settings', () => {
     const both = await config({ port: 8123, targets: { local: { port: 9000 } } });
     expect(resolveSettings('local', both.config)).toEqual({ port: 9000 });
   });
+
+  it('a text setting keeps --set text as typed: glibcMax=2.30 is "2.30", not the number 2.3; enums too', () => {
+    expect(resolveSettings('lambda', {}, ['glibcMax=2.30', 'architecture=arm64', 'memoryMb=512'])).toEqual({ glibcMax: '2.30', architecture: 'arm64', memoryMb: 512 });
+  });
 });
