@@ -9,7 +9,7 @@ import { standardConnections } from '../../src/targets/connections';
 import { Deployments } from '../../src/targets/lifecycle/Deployments';
 import { planSummary } from '../../src/targets/planSummary';
 import type { LambdaRecordDetails } from '../../src/targets/lambda/details';
-import { IamDouble, LogsDouble, StsDouble } from '../doubles/aws';
+import { IamDouble, LogsDouble, SchedulerDouble, StsDouble } from '../doubles/aws';
 import { LambdaDouble } from '../doubles/aws/lambda';
 import { BASE_IMAGE, ensureGlibcOnlyImage, requireEngineAndBaseImage } from '../support/docker';
 import { lambdaRunner } from '../support/lambdaRunner';
@@ -18,12 +18,13 @@ import { lambdaRunner } from '../support/lambdaRunner';
 // and CloudWatch Logs on 127.0.0.1 (AWS_ENDPOINT_URL_<SERVICE>). The double runs what it was sent
 // for real: the uploaded zips, unpacked into a container with no R, against our Runtime API.
 const name = `lc-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-const ENV_KEYS = ['AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
+const ENV_KEYS = ['AWS_ENDPOINT_URL_SCHEDULER', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
 const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 let lambda: LambdaDouble;
 let iam: IamDouble;
 let sts: StsDouble;
 let logs: LogsDouble;
+let scheduler: SchedulerDouble;
 let runner: ReturnType<typeof lambdaRunner>;
 let tmp: string;
 let project: RProject;
@@ -43,11 +44,13 @@ describe('the lambda target against AWS doubles', () => {
     lambda = await LambdaDouble.start({ onInvoke: (fn, payload) => runner.invoke(fn, payload), onLog: (group, lines) => void logs.append(group, lines) });
     iam = await IamDouble.start();
     sts = await StsDouble.start();
+    scheduler = await SchedulerDouble.start();
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
       AWS_ENDPOINT_URL_IAM: iam.endpoint,
       AWS_ENDPOINT_URL_STS: sts.endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
+      AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
       AWS_REGION: 'us-east-1',
@@ -64,7 +67,7 @@ describe('the lambda target against AWS doubles', () => {
   });
   afterAll(async () => {
     await runner?.close();
-    await Promise.all([lambda?.close(), iam?.close(), sts?.close(), logs?.close()]);
+    await Promise.all([lambda?.close(), iam?.close(), sts?.close(), logs?.close(), scheduler?.close()]);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -116,12 +119,12 @@ describe('the lambda target against AWS doubles', () => {
     expect(await deployments.status(await at())).toMatchObject({ state: 'running' });
   });
 
-  it('redeploys a code change with a public URL: function.zip updated in place, through a conflict, the unchanged layers reused', async () => {
+  it('redeploys a code change with a public URL and a daily schedule: function.zip updated in place, through a conflict, the unchanged layers reused', async () => {
     writeFileSync(path.join(project.root, 'score.R'), readFileSync(path.join(project.root, 'score.R'), 'utf8').replace('message("scored "', 'message("v2 scored "'));
     project = await loadProject(project.root, {});
     const published = lambda.calls('PublishLayerVersion').length;
     lambda.injectFault({ operation: 'UpdateFunctionCode', kind: 'error', status: 409, type: 'ResourceConflictException', message: `The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:rdeploy-${name}` });
-    const withUrl = plan(name, { url: 'NONE' });
+    const withUrl = plan(name, { url: 'NONE', schedule: 'rate(1 day)', scheduleInput: 'fleet' });
     expect(planSummary(withUrl, deployments.estimate(withUrl)).warnings.join(' ')).toContain('url=NONE: anyone who finds the function URL can call the model');
     const record = await deployments.deploy(withUrl);
     expect(record.status).toBe('running');
@@ -129,6 +132,16 @@ describe('the lambda target against AWS doubles', () => {
     expect(lambda.functions()[0]!.urlConfig).toEqual({ authType: 'NONE' });
     expect(lambda.calls('AddPermission')[0]!.body).toMatchObject({ Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' });
     expect(lambda.calls('PublishLayerVersion')).toHaveLength(published);
+    // The schedule invokes the function with the fleet sample, through a role that may do only that.
+    const d = record.details as LambdaRecordDetails & { schedulerRoleArn: string };
+    expect(scheduler.schedules()).toEqual([
+      expect.objectContaining({ expression: 'rate(1 day)', target: { arn: d.functionArn, roleArn: d.schedulerRoleArn, input: sample('fleet') } }),
+    ]);
+    const schedRole = iam.roles().find((r) => r.arn === d.schedulerRoleArn)!;
+    expect(schedRole.inlinePolicies).toEqual({
+      'rdeploy-invoke-function': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [d.functionArn, `${d.functionArn}:*`] }] },
+    });
+    expect(schedRole.attachedPolicies).toEqual([]);
     expect(lambda.calls('UpdateFunctionCode').length).toBe(2);
     expect(lambda.calls('CreateFunction')).toHaveLength(1);
     const r = await deployments.invoke(await at(), sample('one-car'));
@@ -151,6 +164,7 @@ describe('the lambda target against AWS doubles', () => {
     expect(lambda.functions()).toEqual([]);
     expect(lambda.layerVersions()).toEqual([]);
     expect(iam.roles()).toEqual([]);
+    expect(scheduler.schedules()).toEqual([]);
     expect(await deployments.destroy(owner())).toBe('nothing-left');
   });
 

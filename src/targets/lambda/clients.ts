@@ -1,6 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { AppError } from '../../core/errors';
 import type { AwsSession } from '../../clouds/aws/session';
 import type { TargetContext } from '../Target';
@@ -11,8 +12,14 @@ export interface LambdaClients {
   lambda: LambdaClient;
   iam: IAMClient;
   logs: CloudWatchLogsClient;
+  scheduler: SchedulerClient;
   /** The SDK modules, for their command classes (imported here only: see lambdaClients). */
-  sdk: { lambda: typeof import('@aws-sdk/client-lambda'); iam: typeof import('@aws-sdk/client-iam'); logs: typeof import('@aws-sdk/client-cloudwatch-logs') };
+  sdk: {
+    lambda: typeof import('@aws-sdk/client-lambda');
+    iam: typeof import('@aws-sdk/client-iam');
+    logs: typeof import('@aws-sdk/client-cloudwatch-logs');
+    scheduler: typeof import('@aws-sdk/client-scheduler');
+  };
 }
 
 const made = new WeakMap<AwsSession, Promise<LambdaClients>>();
@@ -39,14 +46,20 @@ export async function lambdaClients(ctx: TargetContext, scope: AwsScope = record
   let clients = made.get(session);
   if (!clients) {
     clients = (async () => {
-      const [lambdaSdk, iamSdk, logsSdk] = await Promise.all([import('@aws-sdk/client-lambda'), import('@aws-sdk/client-iam'), import('@aws-sdk/client-cloudwatch-logs')]);
+      const [lambdaSdk, iamSdk, logsSdk, schedulerSdk] = await Promise.all([
+        import('@aws-sdk/client-lambda'),
+        import('@aws-sdk/client-iam'),
+        import('@aws-sdk/client-cloudwatch-logs'),
+        import('@aws-sdk/client-scheduler'),
+      ]);
       const config = session.config() as NonNullable<ConstructorParameters<typeof lambdaSdk.LambdaClient>[0]>;
       return {
         session,
         lambda: new lambdaSdk.LambdaClient(config),
         iam: new iamSdk.IAMClient(config as never),
         logs: new logsSdk.CloudWatchLogsClient(config as never),
-        sdk: { lambda: lambdaSdk, iam: iamSdk, logs: logsSdk },
+        scheduler: new schedulerSdk.SchedulerClient(config as never),
+        sdk: { lambda: lambdaSdk, iam: iamSdk, logs: logsSdk, scheduler: schedulerSdk },
       };
     })();
     made.set(session, clients);

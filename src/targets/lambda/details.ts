@@ -29,6 +29,8 @@ export const LambdaRecordDetailsSchema = z.object({
   builderImage: z.string().optional(),
   packageDir: z.string().optional(),
   url: z.string().optional(),
+  schedule: z.string().optional(),
+  schedulerRoleArn: z.string().optional(),
   urlAuthType: z.enum(['AWS_IAM', 'NONE']).optional(),
 });
 export type LambdaRecordDetails = z.infer<typeof LambdaRecordDetailsSchema>;

@@ -7,7 +7,7 @@ import { LambdaRecordDetailsSchema, lambdaRecordDetails, type LambdaPlanDetails 
 import { invokeLambda, invokeLambdaAsync } from './invoke';
 import { lambdaLogs } from './logs';
 import { lambdaUsage, planLambda } from './plan';
-import { functionResource, layersResource, roleResource, urlResource } from './resources';
+import { functionResource, layersResource, roleResource, scheduleResource, schedulerRoleResource, urlResource } from './resources';
 import { lambdaDefaults, LambdaSettingsSchema, type LambdaSettings } from './settings';
 import { lambdaStatus } from './status';
 import { lambdaSteps } from './steps';
@@ -39,8 +39,15 @@ export const lambdaTarget: Target<LambdaPlanDetails> = {
     await callerAccount(plan.details.settings, ctx);
   },
   steps: (plan) => lambdaSteps(plan),
-  // Creation order; destroy goes in reverse: the URL, the function, its layers, its role.
-  resources: { role: roleResource, layers: layersResource, function: functionResource, url: urlResource },
+  // Creation order; destroy goes in reverse: the schedule and its role, the URL, the function, its layers, its role.
+  resources: {
+    role: roleResource,
+    layers: layersResource,
+    function: functionResource,
+    url: urlResource,
+    'schedule-role': schedulerRoleResource,
+    schedule: scheduleResource,
+  },
   anchor: 'function',
   invoke: (record, payload, ctx) => invokeLambda(record, payload, ctx),
   invokeAsync: (record, payload, ctx) => invokeLambdaAsync(record, payload, ctx),
@@ -52,6 +59,7 @@ export const lambdaTarget: Target<LambdaPlanDetails> = {
       ...(d.functionName ? [{ kind: 'function', label: d.functionName, description: d.region, tooltip: [d.functionArn, `${d.memoryMb} MB · ${d.timeoutSeconds} s · ${d.architecture}`].filter(Boolean).join('\n') }] : []),
       ...(d.layers ?? []).map((l) => ({ kind: 'layer', label: l.arn.split(':').slice(-2).join(':'), description: l.file, tooltip: `${l.arn}\nsha256 ${l.sha256}` })),
       ...(d.roleArn ? [{ kind: 'role', label: d.roleArn.split('/').pop()!, tooltip: d.roleArn }] : []),
+      ...(d.schedule ? [{ kind: 'schedule', label: d.schedule, description: 'UTC', tooltip: 'EventBridge Scheduler runs the function on this schedule' }] : []),
       ...(d.url ? [{ kind: 'url', label: d.url, description: d.urlAuthType, tooltip: d.urlAuthType === 'NONE' ? 'public: anyone with the URL can call it' : 'callers sign their requests (AWS_IAM)' }] : []),
     ];
   },

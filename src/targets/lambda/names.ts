@@ -36,3 +36,22 @@ export const LAMBDA_TRUST_POLICY = JSON.stringify({
 
 /** The resource-policy statement that opens a NONE-auth function URL to everyone. */
 export const URL_PERMISSION_ID = 'rdeploy-public-url';
+
+/** The schedule (names are per account and region, like roles: the project's mark keeps projects apart). 64 characters at most. */
+export const scheduleName = (owner: Owner): string => `rdeploy-${owner.name.slice(0, 38)}-${projectMark(owner.root)}`;
+/** The role EventBridge Scheduler assumes to invoke the function. */
+export const schedulerRoleName = (owner: Owner): string => `rdeploy-${owner.name.slice(0, 32)}-sched-${projectMark(owner.root)}`;
+/** Schedules cannot be tagged (only their groups can): the description names the owner, as for layers. */
+export const scheduleDescription = (owner: Owner): string => `R Deploy ${owner.name} ${projectMark(owner.root)}`;
+export const scheduleOwnedBy = (description: string | undefined, owner: Owner): boolean => description === scheduleDescription(owner);
+
+/** Who may assume the scheduler's role: EventBridge Scheduler only. */
+export const SCHEDULER_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+/** The scheduler role's only permission: invoking this one function. */
+export const invokeOnlyPolicy = (functionArn: string): string =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [functionArn, `${functionArn}:*`] }] });
+export const INVOKE_POLICY_NAME = 'rdeploy-invoke-function';

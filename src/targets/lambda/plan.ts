@@ -8,7 +8,20 @@ import { defaultPackageDir } from '../Packaging';
 import type { Plan, PlanOptions } from '../Target';
 import type { LambdaPlanDetails } from './details';
 import type { LambdaManifest } from './package/manifest';
-import { BASIC_EXECUTION_POLICY, functionName, LAMBDA_TRUST_POLICY, layerName, layerPrefix, roleName, URL_PERMISSION_ID } from './names';
+import {
+  BASIC_EXECUTION_POLICY,
+  functionName,
+  INVOKE_POLICY_NAME,
+  invokeOnlyPolicy,
+  LAMBDA_TRUST_POLICY,
+  layerName,
+  layerPrefix,
+  roleName,
+  SCHEDULER_TRUST_POLICY,
+  scheduleName,
+  schedulerRoleName,
+  URL_PERMISSION_ID,
+} from './names';
 import { lambdaDefaults, type LambdaSettings } from './settings';
 
 
@@ -52,6 +65,12 @@ export function planLambda(project: RProject, options: PlanOptions): Plan<Lambda
       { kind: 'layers', id: details.layerPrefix, description: `${layerNames.length} layer(s): R with its libraries, then your packages (reused when unchanged)` },
       { kind: 'function', id: fn, description: `provided.al2023 · ${settings.architecture} · ${settings.memoryMb} MB · ${settings.timeoutSeconds} s` },
       ...(settings.url ? [{ kind: 'url', id: fn, description: `HTTPS function URL, ${settings.url === 'NONE' ? 'public: no authentication' : 'callers sign with AWS_IAM'}` }] : []),
+      ...(settings.schedule
+        ? [
+            { kind: 'schedule-role', id: schedulerRoleName(owner), description: `IAM role EventBridge Scheduler assumes: may invoke ${fn}, nothing else` },
+            { kind: 'schedule', id: scheduleName(owner), description: `EventBridge Scheduler: ${settings.schedule} (UTC), payload ${settings.scheduleInput ?? '{}'}` },
+          ]
+        : []),
     ],
     requests: [
       ...(role
@@ -89,6 +108,25 @@ export function planLambda(project: RProject, options: PlanOptions): Plan<Lambda
         },
       },
       ...(settings.url ? [{ service: 'lambda', operation: 'CreateFunctionUrlConfig', target: fn, body: { FunctionName: fn, AuthType: settings.url } }] : []),
+      ...(settings.schedule
+        ? [
+            { service: 'iam', operation: 'CreateRole', target: schedulerRoleName(owner), body: { RoleName: schedulerRoleName(owner), Path: '/', AssumeRolePolicyDocument: SCHEDULER_TRUST_POLICY, Tags: tagList(tags) } },
+            { service: 'iam', operation: 'PutRolePolicy', target: schedulerRoleName(owner), body: { RoleName: schedulerRoleName(owner), PolicyName: INVOKE_POLICY_NAME, PolicyDocument: invokeOnlyPolicy(`arn:aws:lambda:<region>:<account>:function:${fn}`) } },
+            {
+              service: 'scheduler',
+              operation: 'CreateSchedule',
+              target: scheduleName(owner),
+              body: {
+                Name: scheduleName(owner),
+                ScheduleExpression: settings.schedule,
+                ScheduleExpressionTimezone: 'UTC',
+                FlexibleTimeWindow: { Mode: 'OFF' },
+                Target: { Arn: `arn:aws:lambda:<region>:<account>:function:${fn}`, RoleArn: `arn:aws:iam::<account>:role/${schedulerRoleName(owner)}`, Input: settings.scheduleInput ? `<the payload ${settings.scheduleInput}>` : '{}' },
+                State: 'ENABLED',
+              },
+            },
+          ]
+        : []),
       ...(settings.url === 'NONE'
         ? [{ service: 'lambda', operation: 'AddPermission', target: fn, body: { FunctionName: fn, StatementId: URL_PERMISSION_ID, Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' } }]
         : []),

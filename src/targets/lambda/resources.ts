@@ -2,7 +2,7 @@ import { taggedFor, type Owner } from '../../core/owner';
 import { awsFailure } from '../../clouds/aws/session';
 import type { Ownership, ResourceKind, TargetContext } from '../Target';
 import { awsErrorName, lambdaClients } from './clients';
-import { functionName, layerOwnedBy, layerPrefix, roleName, URL_PERMISSION_ID } from './names';
+import { functionName, layerOwnedBy, layerPrefix, roleName, scheduleName, scheduleOwnedBy, schedulerRoleName, URL_PERMISSION_ID } from './names';
 
 // Ids: a role by its name, the layers by their common name prefix (every version of every
 // layer of the deployment: layers cannot be tagged, their descriptions name the owner), the
@@ -10,38 +10,48 @@ import { functionName, layerOwnedBy, layerPrefix, roleName, URL_PERMISSION_ID } 
 
 const nameOfArn = (id: string) => id.split(':').pop()!.split('/').pop()!;
 
-export const roleResource: ResourceKind = {
-  billable: false,
-  async ownership(id, owner, ctx) {
-    const { iam, sdk } = await lambdaClients(ctx);
-    const name = nameOfArn(id);
-    try {
-      await iam.send(new sdk.iam.GetRoleCommand({ RoleName: name }));
-    } catch (e) {
-      if (awsErrorName(e) === 'NoSuchEntityException' || awsErrorName(e) === 'NoSuchEntity') return 'gone';
-      throw awsFailure(`Reading the IAM role ${name}`, e);
-    }
-    const tags = (await iam.send(new sdk.iam.ListRoleTagsCommand({ RoleName: name }))).Tags ?? [];
-    return taggedFor(Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? ''])), owner) ? 'ours' : 'theirs';
-  },
-  async remove(id, ctx) {
-    const { iam, sdk } = await lambdaClients(ctx);
-    const name = nameOfArn(id);
-    try {
-      const attached = (await iam.send(new sdk.iam.ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? [];
-      for (const p of attached) await iam.send(new sdk.iam.DetachRolePolicyCommand({ RoleName: name, PolicyArn: p.PolicyArn }));
-      await iam.send(new sdk.iam.DeleteRoleCommand({ RoleName: name }));
-    } catch (e) {
-      if (awsErrorName(e) === 'NoSuchEntityException' || awsErrorName(e) === 'NoSuchEntity') return;
-      throw awsFailure(`Deleting the IAM role ${name}`, e);
-    }
-  },
-  async find(owner, ctx) {
-    const name = roleName(owner);
-    return (await roleResource.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
-  },
-  describe: (id) => `IAM role ${nameOfArn(id)}`,
-};
+/** An IAM role of the deployment, named from its owner (the function's execution role, the scheduler's). */
+function iamRole(nameFor: (owner: Owner) => string, what: string): ResourceKind {
+  const kind: ResourceKind = {
+    billable: false,
+    async ownership(id, owner, ctx) {
+      const { iam, sdk } = await lambdaClients(ctx);
+      const name = nameOfArn(id);
+      try {
+        await iam.send(new sdk.iam.GetRoleCommand({ RoleName: name }));
+      } catch (e) {
+        if (awsErrorName(e) === 'NoSuchEntityException' || awsErrorName(e) === 'NoSuchEntity') return 'gone';
+        throw awsFailure(`Reading the IAM role ${name}`, e);
+      }
+      const tags = (await iam.send(new sdk.iam.ListRoleTagsCommand({ RoleName: name }))).Tags ?? [];
+      return taggedFor(Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? ''])), owner) ? 'ours' : 'theirs';
+    },
+    async remove(id, ctx) {
+      const { iam, sdk } = await lambdaClients(ctx);
+      const name = nameOfArn(id);
+      try {
+        // IAM deletes a role only once no policy is attached to it or inline in it.
+        const attached = (await iam.send(new sdk.iam.ListAttachedRolePoliciesCommand({ RoleName: name }))).AttachedPolicies ?? [];
+        for (const p of attached) await iam.send(new sdk.iam.DetachRolePolicyCommand({ RoleName: name, PolicyArn: p.PolicyArn }));
+        const inline = (await iam.send(new sdk.iam.ListRolePoliciesCommand({ RoleName: name }))).PolicyNames ?? [];
+        for (const p of inline) await iam.send(new sdk.iam.DeleteRolePolicyCommand({ RoleName: name, PolicyName: p }));
+        await iam.send(new sdk.iam.DeleteRoleCommand({ RoleName: name }));
+      } catch (e) {
+        if (awsErrorName(e) === 'NoSuchEntityException' || awsErrorName(e) === 'NoSuchEntity') return;
+        throw awsFailure(`Deleting the IAM role ${name}`, e);
+      }
+    },
+    async find(owner, ctx) {
+      const name = nameFor(owner);
+      return (await kind.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
+    },
+    describe: (id) => `${what} ${nameOfArn(id)}`,
+  };
+  return kind;
+}
+
+export const roleResource = iamRole(roleName, 'IAM role');
+export const schedulerRoleResource = iamRole(schedulerRoleName, 'IAM role of the schedule');
 
 /** Every version of the deployment's layers, with whether its description names `owner`. */
 async function layerVersions(prefix: string, ctx: TargetContext, owner?: Owner): Promise<Array<{ arn: string; name: string; version: number; ours: boolean }>> {
@@ -155,4 +165,33 @@ export const urlResource: ResourceKind = {
     return (await urlResource.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
   },
   describe: (id) => `function URL of ${nameOfArn(id)}`,
+};
+
+/** The schedule, in the default group: ours when its description names the owner (schedules cannot be tagged). */
+export const scheduleResource: ResourceKind = {
+  billable: false, // EventBridge Scheduler's first 14 million invocations a month are free; the runs bill as Lambda calls
+  async ownership(id, owner, ctx) {
+    const { scheduler, sdk } = await lambdaClients(ctx);
+    try {
+      const s = await scheduler.send(new sdk.scheduler.GetScheduleCommand({ Name: id }));
+      return scheduleOwnedBy(s.Description, owner) ? 'ours' : 'theirs';
+    } catch (e) {
+      if (awsErrorName(e) === 'ResourceNotFoundException') return 'gone';
+      throw awsFailure(`Reading the schedule ${id}`, e);
+    }
+  },
+  async remove(id, ctx) {
+    const { scheduler, sdk } = await lambdaClients(ctx);
+    try {
+      await scheduler.send(new sdk.scheduler.DeleteScheduleCommand({ Name: id }));
+    } catch (e) {
+      if (awsErrorName(e) === 'ResourceNotFoundException') return;
+      throw awsFailure(`Deleting the schedule ${id}`, e);
+    }
+  },
+  async find(owner, ctx) {
+    const name = scheduleName(owner);
+    return (await scheduleResource.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
+  },
+  describe: (id) => `schedule ${id}`,
 };

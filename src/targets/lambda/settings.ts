@@ -30,6 +30,16 @@ export const LambdaSettingsSchema = z
       .enum(['AWS_IAM', 'NONE'])
       .optional()
       .meta(doc('Function URL', 'Give the function an HTTPS URL: `AWS_IAM` (callers sign their requests) or `NONE` (anyone with the URL can call it, and you pay for every call). Default: no URL.')),
+    schedule: z
+      .string()
+      .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/, 'an EventBridge Scheduler expression such as "rate(1 day)" or "cron(0 6 * * ? *)"')
+      .optional()
+      .meta(doc('Schedule', 'Run the function on a schedule (EventBridge Scheduler), e.g. `rate(1 day)` or `cron(0 6 * * ? *)` (UTC), with `scheduleInput` as the payload. Default: no schedule.')),
+    scheduleInput: z
+      .string()
+      .regex(/^[A-Za-z0-9][\w.-]{0,80}$/, 'the name of a sample or saved payload of the project, e.g. "fleet"')
+      .optional()
+      .meta(doc('Scheduled payload', 'The payload each scheduled run gets: the name of a sample (`samples/<name>.json`) or saved payload. Default: `{}`.')),
     glibcMax: z
       .string()
       .regex(/^\d+\.\d+$/, 'a glibc version such as "2.34"')

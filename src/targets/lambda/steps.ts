@@ -1,15 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError, cancelledError } from '../../core/errors';
+import { readPayload } from '../../core/payloads';
 import { ownerTags, type Owner } from '../../core/owner';
 import { awsFailure } from '../../clouds/aws/session';
 import type { DeployStep, Plan, StepState, TargetContext } from '../Target';
 import { awsErrorName, lambdaClients, type LambdaClients } from './clients';
 import type { LambdaPlanDetails, LambdaRecordDetails } from './details';
-import { BASIC_EXECUTION_POLICY, LAMBDA_TRUST_POLICY, layerDescription, layerName, layerOwnedBy, layerSha, URL_PERMISSION_ID } from './names';
+import {
+  BASIC_EXECUTION_POLICY,
+  INVOKE_POLICY_NAME,
+  invokeOnlyPolicy,
+  LAMBDA_TRUST_POLICY,
+  layerDescription,
+  layerName,
+  layerOwnedBy,
+  layerSha,
+  SCHEDULER_TRUST_POLICY,
+  scheduleDescription,
+  scheduleName,
+  schedulerRoleName,
+  URL_PERMISSION_ID,
+} from './names';
 import { lambdaPackaging } from './package';
 import type { LambdaManifest, ManifestArtefact } from './package/manifest';
-import { layersResource, roleResource } from './resources';
+import { layersResource, roleResource, scheduleResource } from './resources';
 
 /** How long a deploy waits for a new role to become usable by Lambda (IAM is eventually consistent). */
 const ROLE_PROPAGATION_MS = 60_000;
@@ -29,6 +44,8 @@ export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
   let manifest: LambdaManifest | undefined;
   let roleArn = s.role;
   let layerArns: string[] = [];
+  let functionArn: string | undefined;
+  const owner: Owner = { root: plan.project.root, name: plan.name };
   const clients = (ctx: TargetContext) => lambdaClients(ctx, scope);
   return [
     {
@@ -55,7 +72,11 @@ export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
             title: `Creating the execution role ${d.roleName}`,
             creates: { kind: 'role', id: d.roleName },
             run: async ({ ctx, owner }: StepState) => {
-              roleArn = await ensureRole(await clients(ctx), d.roleName!, owner, ctx);
+              roleArn = await ensureRole(await clients(ctx), d.roleName!, owner, ctx, {
+                trust: LAMBDA_TRUST_POLICY,
+                description: `R Deploy: execution role of ${owner.name}`,
+                managedPolicy: BASIC_EXECUTION_POLICY,
+              });
               return { id: d.roleName!, details: { roleArn } };
             },
           },
@@ -75,6 +96,7 @@ export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
       creates: { kind: 'function', id: d.functionName },
       run: async ({ ctx, owner }) => {
         const arn = await upsertFunction(await clients(ctx), { plan, manifest: manifest!, roleArn: roleArn!, layerArns, owner, ctx });
+        functionArn = arn;
         return { id: d.functionName, details: { functionName: d.functionName, functionArn: arn }, endpoint: arn };
       },
     },
@@ -86,6 +108,32 @@ export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
             run: async ({ ctx }: StepState) => {
               const url = await ensureUrl(await clients(ctx), d.functionName, s.url!, ctx);
               return { id: d.functionName, details: { url, urlAuthType: s.url }, endpoint: url };
+            },
+          },
+        ]
+      : []),
+    ...(s.schedule
+      ? [
+          {
+            title: `Creating the role the schedule invokes ${d.functionName} with`,
+            creates: { kind: 'schedule-role', id: schedulerRoleName(owner) },
+            run: async ({ ctx }: StepState) => {
+              const arn = await ensureRole(await clients(ctx), schedulerRoleName(owner), owner, ctx, {
+                trust: SCHEDULER_TRUST_POLICY,
+                description: `R Deploy: lets EventBridge Scheduler invoke ${d.functionName}, and nothing else`,
+                inlinePolicy: { name: INVOKE_POLICY_NAME, document: invokeOnlyPolicy(functionArn!) },
+              });
+              return { id: schedulerRoleName(owner), details: { schedulerRoleArn: arn } };
+            },
+          },
+          {
+            title: `Scheduling ${d.functionName}: ${s.schedule}`,
+            creates: { kind: 'schedule', id: scheduleName(owner) },
+            run: async ({ ctx, record }: StepState) => {
+              const input = s.scheduleInput ? await readPayload(s.scheduleInput, plan.project.root, plan.project.root) : '{}';
+              const roleArnOfSchedule = (record.details as { schedulerRoleArn?: string }).schedulerRoleArn!;
+              await ensureSchedule(await clients(ctx), { name: scheduleName(owner), owner, expression: s.schedule!, functionArn: functionArn!, roleArn: roleArnOfSchedule, input, ctx });
+              return { id: scheduleName(owner), details: { schedule: s.schedule } };
             },
           },
         ]
@@ -103,6 +151,36 @@ export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
       },
     },
   ];
+}
+
+/** EventBridge Scheduler's limit on a target's Input. */
+const MAX_SCHEDULE_INPUT = 8192;
+
+async function ensureSchedule(
+  { scheduler, sdk }: LambdaClients,
+  o: { name: string; owner: Owner; expression: string; functionArn: string; roleArn: string; input: string; ctx: TargetContext },
+): Promise<void> {
+  if (o.input.length > MAX_SCHEDULE_INPUT) {
+    throw new AppError('payload-invalid', `The scheduled payload is ${o.input.length} characters; EventBridge Scheduler passes at most ${MAX_SCHEDULE_INPUT}. Schedule a smaller payload that says where to read the data.`);
+  }
+  const ownership = await scheduleResource.ownership(o.name, o.owner, o.ctx);
+  if (ownership === 'theirs') throw new AppError('deploy-failed', `A schedule named ${o.name} exists and is not this deployment's. Delete it, or choose another deployment name.`);
+  const request = {
+    Name: o.name,
+    ScheduleExpression: o.expression,
+    ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' as const },
+    Target: { Arn: o.functionArn, RoleArn: o.roleArn, Input: o.input },
+    Description: scheduleDescription(o.owner),
+    State: 'ENABLED' as const,
+  };
+  try {
+    await whenRoleUsable(o.ctx, () =>
+      ownership === 'ours' ? scheduler.send(new sdk.scheduler.UpdateScheduleCommand(request)) : scheduler.send(new sdk.scheduler.CreateScheduleCommand(request)),
+    );
+  } catch (e) {
+    throw awsFailure(`Scheduling ${o.name}`, e);
+  }
 }
 
 /** Creates or updates the URL; NONE also needs a resource-policy statement that lets anyone call it. */
@@ -130,7 +208,15 @@ async function ensureUrl({ lambda, sdk }: LambdaClients, fn: string, authType: '
   }
 }
 
-async function ensureRole({ iam, sdk }: LambdaClients, name: string, owner: Owner, ctx: TargetContext): Promise<string> {
+interface RoleSpec {
+  trust: string;
+  description: string;
+  managedPolicy?: string;
+  inlinePolicy?: { name: string; document: string };
+}
+
+/** Creates the role when it does not exist (tagged), and sets its policies either way; refuses a role that is not ours. */
+async function ensureRole({ iam, sdk }: LambdaClients, name: string, owner: Owner, ctx: TargetContext, spec: RoleSpec): Promise<string> {
   const ownership = await roleResource.ownership(name, owner, ctx);
   if (ownership === 'theirs') {
     throw new AppError('deploy-failed', `An IAM role named ${name} exists and is not this deployment's. Give the function a role with --set role=ARN, or delete that role.`);
@@ -141,13 +227,14 @@ async function ensureRole({ iam, sdk }: LambdaClients, name: string, owner: Owne
         new sdk.iam.CreateRoleCommand({
           RoleName: name,
           Path: '/',
-          AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
-          Description: `R Deploy: execution role of ${owner.name}`,
+          AssumeRolePolicyDocument: spec.trust,
+          Description: spec.description,
           Tags: Object.entries(ownerTags(owner)).map(([Key, Value]) => ({ Key, Value })),
         }),
       );
-      await iam.send(new sdk.iam.AttachRolePolicyCommand({ RoleName: name, PolicyArn: BASIC_EXECUTION_POLICY }));
     }
+    if (spec.managedPolicy) await iam.send(new sdk.iam.AttachRolePolicyCommand({ RoleName: name, PolicyArn: spec.managedPolicy }));
+    if (spec.inlinePolicy) await iam.send(new sdk.iam.PutRolePolicyCommand({ RoleName: name, PolicyName: spec.inlinePolicy.name, PolicyDocument: spec.inlinePolicy.document }));
     const role = await iam.send(new sdk.iam.GetRoleCommand({ RoleName: name }));
     return role.Role!.Arn!;
   } catch (e) {
@@ -293,7 +380,9 @@ async function whenRoleUsable<T>(ctx: TargetContext, call: () => Promise<T>): Pr
     try {
       return await call();
     } catch (e) {
-      const propagating = awsErrorName(e) === 'InvalidParameterValueException' && /cannot be assumed by Lambda/i.test((e as Error).message);
+      // Lambda: "The role defined for the function cannot be assumed by Lambda."; Scheduler:
+      // "The execution role you provide must allow AWS EventBridge Scheduler to assume the role."
+      const propagating = /cannot be assumed by Lambda|must allow AWS EventBridge Scheduler to assume the role/i.test((e as Error).message);
       if (!propagating || Date.now() + delay > deadline) throw e;
       ctx.progress?.report({ message: 'Waiting for the new role to reach Lambda (IAM takes a few seconds)' });
       await new Promise((r) => setTimeout(r, delay));
