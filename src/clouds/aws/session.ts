@@ -28,6 +28,10 @@ export interface AwsSession {
 const MAX_ATTEMPTS = 5;
 
 export async function resolveAwsSession(opts: AwsSessionOptions, env: NodeJS.ProcessEnv = process.env): Promise<AwsSession> {
+  // The SDK warns on Node < 22 that its releases after early January 2027 will need Node 22.
+  // R Deploy pins SDK versions that run on Node 20 (VS Code 1.100's Node; see package.json and
+  // the README), so the warning would only be noise on every command.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (await profileRegion(opts.profile));
   if (!region) {
