@@ -117,6 +117,24 @@ describe('the lambda target against AWS doubles', () => {
     for await (const e of deployments.logs(await at(), { tail: 50 })) lines.push(e.message);
     expect(lines.join('\n')).toContain('scored 1 car(s)');
     expect(await deployments.status(await at())).toMatchObject({ state: 'running' });
+    // --follow: live tail first; the double refuses it as unavailable, so polling takes over.
+    const stop = new AbortController();
+    const followed: string[] = [];
+    const following = (async () => {
+      for await (const e of deployments.logs(await at(), { follow: true, tail: 0, signal: stop.signal })) {
+        followed.push(e.message);
+        if (e.message.includes('scored 4 car(s)')) stop.abort();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+    await deployments.invoke(await at(), sample('fleet'));
+    const timer = setTimeout(() => stop.abort(), 20_000);
+    await following;
+    clearTimeout(timer);
+    expect(followed.join('\n')).toContain('scored 4 car(s)');
+    expect(followed.join('\n')).not.toContain('scored 1 car(s)'); // tail 0: only what came after
+    expect(logs.calls('StartLiveTail')).toHaveLength(1);
+    expect(logs.calls('FilterLogEvents').length).toBeGreaterThanOrEqual(3);
   });
 
   it('redeploys a code change with a public URL and a daily schedule: function.zip updated in place, through a conflict, the unchanged layers reused', async () => {

@@ -15,6 +15,12 @@ export interface AwsClientConfig {
   region: string;
   credentials: unknown;
   maxAttempts: number;
+  /**
+   * With a custom endpoint (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>) the SDK must not put a
+   * host prefix in front of it: CloudWatch Logs' StartLiveTail would turn 127.0.0.1 into
+   * "streaming-127.0.0.1", a name that resolves nowhere here (or somewhere else entirely).
+   */
+  disableHostPrefix: boolean;
 }
 
 export interface AwsSession {
@@ -44,7 +50,7 @@ export async function resolveAwsSession(opts: AwsSessionOptions, env: NodeJS.Pro
   return {
     region,
     ...(opts.profile ? { profile: opts.profile } : {}),
-    config: () => ({ region, credentials, maxAttempts: MAX_ATTEMPTS }),
+    config: () => ({ region, credentials, maxAttempts: MAX_ATTEMPTS, disableHostPrefix: Object.keys(env).some((k) => k === 'AWS_ENDPOINT_URL' || k.startsWith('AWS_ENDPOINT_URL_')) }),
   };
 }
 
