@@ -81,6 +81,10 @@ export function awsFailure(what: string, e: unknown): AppError {
   if (['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'InvalidSignatureException'].includes(name)) {
     return new AppError('config-invalid', `${what}: AWS refused the credentials (${name}: ${message}). Sign in again with \`aws sso login\` or \`aws configure\`.`, { cause: e });
   }
+  const code = (e as NodeJS.ErrnoException | null)?.code ?? '';
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(code) || name === 'TimeoutError') {
+    return new AppError('deploy-failed', `${what}: AWS could not be reached (${message}). Check the network, a proxy, or AWS_ENDPOINT_URL if you set one.`, { cause: e });
+  }
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
     return new AppError('deploy-failed', `${what}: access denied (${message}). Your AWS identity needs permission for this call.`, { cause: e });
   }

@@ -70,7 +70,9 @@ export const lambdaTarget: Target<LambdaPlanDetails> = {
       const { account, region } = await callerAccount(lambdaDefaults(settings as LambdaSettings), ctx);
       return [{ id: 'aws-credentials', title: 'AWS credentials', status: 'ok', detail: `account ${account}, region ${region}` }];
     } catch (e) {
-      return [{ id: 'aws-credentials', title: 'AWS credentials', status: 'fail', detail: (e as Error).message, fix: 'aws configure, aws sso login, or aws login' }];
+      const detail = (e as Error).message;
+      // The sentence already says what to do; the sign-in commands only help when credentials are the problem.
+      return [{ id: 'aws-credentials', title: 'AWS credentials', status: 'fail', detail, ...(/credentials/i.test(detail.replace(/^Checking your AWS credentials: /, '')) ? { fix: 'aws configure, aws sso login, or aws login' } : {}) }];
     }
   },
   redeployOptions: (record) => {
