@@ -1,18 +1,23 @@
 // The Lambda double's contract, driven only through the real @aws-sdk/client-lambda pointed at
-// the double's 127.0.0.1 endpoint (signing happens, nothing leaves the host). The SDK is
+// the double's 127.0.0.1 endpoint (signing happens, nothing leaves the host); code in S3 goes
+// through a real s3rver (S3Server) that the real @aws-sdk/client-s3 uploads to. The SDKs are
 // imported lazily, as the lint rule for cloud SDKs asks everywhere.
 import { createHash } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateFunctionRequest, LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { LambdaDouble, zerosZip, zipOf, type LambdaDoubleOptions, type LambdaInvokeHandler } from '../../doubles/aws/lambda';
+import { S3Server } from '../../doubles/aws/s3';
 
 type Sdk = typeof import('@aws-sdk/client-lambda');
 let sdk: Sdk;
+let s3sdk: typeof import('@aws-sdk/client-s3');
 beforeAll(async () => {
   sdk = await import('@aws-sdk/client-lambda');
+  s3sdk = await import('@aws-sdk/client-s3');
 });
 
-const open: LambdaDouble[] = [];
+const open: Array<LambdaDouble | S3Server> = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((d) => d.close()));
 });
@@ -298,5 +303,114 @@ describe('LambdaDouble', () => {
     await client.send(new sdk.DeleteFunctionUrlConfigCommand({ FunctionName: 'churn' }));
     expect(await failure(client.send(new sdk.GetFunctionUrlConfigCommand({ FunctionName: 'churn' })))).toBeInstanceOf(sdk.ResourceNotFoundException);
     expect(double.calls('AddPermission')[0]?.body).toMatchObject({ StatementId: 'url', FunctionUrlAuthType: 'AWS_IAM' });
+  });
+});
+
+describe('LambdaDouble with code in S3', () => {
+  /** An s3rver with a bucket, a client-s3 for it, and a double that reads S3 code from it. */
+  async function setupS3(opts: LambdaDoubleOptions = {}): Promise<{ s3: S3Server; s3client: S3Client; double: LambdaDouble; client: LambdaClient }> {
+    const s3 = await S3Server.start({ buckets: ['rdeploy-artifacts'] });
+    open.push(s3);
+    const s3client = new s3sdk.S3Client({ region: 'us-east-1', endpoint: s3.endpoint, credentials: S3Server.credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    return { s3, s3client, ...(await setup({ s3, ...opts })) };
+  }
+  const put = (client: S3Client, Key: string, Body: Buffer) => client.send(new s3sdk.PutObjectCommand({ Bucket: 'rdeploy-artifacts', Key, Body }));
+  const sha256 = (zip: Buffer) => createHash('sha256').update(zip).digest('base64');
+
+  it('publishes a layer and creates and updates a function from S3 objects, which may be deleted right after', async () => {
+    const seen: Parameters<LambdaInvokeHandler>[0][] = [];
+    const { s3, s3client, double, client } = await setupS3({
+      settleMs: 0,
+      onInvoke: async (fn, payload) => {
+        seen.push(fn);
+        return { payload, logLines: [] };
+      },
+    });
+    const layerZip = await zipOf({ 'R/bin/R': '#!/bin/sh\necho R', 'R/library/jsonlite/DESCRIPTION': 'Package: jsonlite' });
+    await put(s3client, 'layers/r-runtime.zip', layerZip);
+    expect(await s3.objects()).toEqual([{ bucket: 'rdeploy-artifacts', key: 'layers/r-runtime.zip', size: layerZip.length }]);
+
+    const layer = await client.send(
+      new sdk.PublishLayerVersionCommand({ LayerName: 'r-runtime', Content: { S3Bucket: 'rdeploy-artifacts', S3Key: 'layers/r-runtime.zip' }, CompatibleRuntimes: ['provided.al2023'] }),
+    );
+    expect(layer).toMatchObject({ Version: 1, Content: { CodeSize: layerZip.length, CodeSha256: sha256(layerZip) } });
+    expect(Buffer.from(await (await fetch(layer.Content!.Location!)).arrayBuffer())).toEqual(layerZip);
+
+    // Lambda copied the object when it published the version: deleting it changes nothing.
+    await s3client.send(new s3sdk.DeleteObjectCommand({ Bucket: 'rdeploy-artifacts', Key: 'layers/r-runtime.zip' }));
+    expect(await s3.objects()).toEqual([]);
+
+    const code = await zipOf({ bootstrap: '#!/bin/sh\nexec R', 'score.R': 'function(rows) rows' });
+    await put(s3client, 'functions/churn.zip', code);
+    const created = await client.send(
+      new sdk.CreateFunctionCommand({
+        FunctionName: 'churn',
+        Runtime: 'provided.al2023',
+        Role: ROLE,
+        Handler: 'score.R',
+        Code: { S3Bucket: 'rdeploy-artifacts', S3Key: 'functions/churn.zip' },
+        Layers: [layer.LayerVersionArn!],
+      }),
+    );
+    expect(created).toMatchObject({ CodeSize: code.length, CodeSha256: sha256(code), Layers: [{ Arn: layer.LayerVersionArn, CodeSize: layerZip.length }] });
+    await s3client.send(new s3sdk.DeleteObjectCommand({ Bucket: 'rdeploy-artifacts', Key: 'functions/churn.zip' }));
+    await sdk.waitUntilFunctionActiveV2({ client, ...WAIT }, { FunctionName: 'churn' });
+
+    const answer = await client.send(new sdk.InvokeCommand({ FunctionName: 'churn', Payload: Buffer.from('{"rows":3}') }));
+    expect(answer.StatusCode).toBe(200);
+    expect(text(answer.Payload)).toBe('{"rows":3}');
+    expect(seen[0]!.code).toEqual(code);
+    expect(seen[0]!.layers).toEqual([layerZip]);
+
+    const v2 = await zipOf({ bootstrap: '#!/bin/sh\nexec R --v2' });
+    await put(s3client, 'functions/churn.zip', v2);
+    const updated = await client.send(new sdk.UpdateFunctionCodeCommand({ FunctionName: 'churn', S3Bucket: 'rdeploy-artifacts', S3Key: 'functions/churn.zip' }));
+    expect(updated).toMatchObject({ CodeSize: v2.length, CodeSha256: sha256(v2), LastUpdateStatus: 'InProgress' });
+    await sdk.waitUntilFunctionUpdatedV2({ client, ...WAIT }, { FunctionName: 'churn' });
+    await client.send(new sdk.InvokeCommand({ FunctionName: 'churn', Payload: Buffer.from('{}') }));
+    expect(seen[1]!.code).toEqual(v2);
+
+    // Recorded calls keep S3 locations as they were sent.
+    expect(double.calls('PublishLayerVersion')[0]?.body).toMatchObject({ Content: { S3Bucket: 'rdeploy-artifacts', S3Key: 'layers/r-runtime.zip' } });
+    expect(double.calls('CreateFunction')[0]?.body).toMatchObject({ Code: { S3Bucket: 'rdeploy-artifacts', S3Key: 'functions/churn.zip' } });
+    expect(double.calls('UpdateFunctionCode')[0]?.body).toEqual({ S3Bucket: 'rdeploy-artifacts', S3Key: 'functions/churn.zip' });
+  });
+
+  it("answers a missing object or bucket with Lambda's GetObject error, and applies the size quotas to S3 zips", async () => {
+    const { s3client, double, client } = await setupS3({ settleMs: 0 });
+    const missingKey = await failure(
+      client.send(new sdk.PublishLayerVersionCommand({ LayerName: 'r-runtime', Content: { S3Bucket: 'rdeploy-artifacts', S3Key: 'layers/none.zip' } })),
+    );
+    expect(missingKey).toBeInstanceOf(sdk.InvalidParameterValueException);
+    expect(missingKey.$metadata.httpStatusCode).toBe(400);
+    expect(missingKey.message).toBe('Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.');
+    const base: CreateFunctionRequest = { FunctionName: 'churn', Runtime: 'provided.al2023', Role: ROLE, Handler: 'score.R', Code: { S3Bucket: 'rdeploy-artifacts', S3Key: 'functions/none.zip' } };
+    const missingCode = await failure(client.send(new sdk.CreateFunctionCommand(base)));
+    expect(missingCode).toBeInstanceOf(sdk.InvalidParameterValueException);
+    expect(missingCode.message).toBe('Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.');
+    const missingBucket = await failure(client.send(new sdk.CreateFunctionCommand({ ...base, Code: { S3Bucket: 'elsewhere', S3Key: 'functions/churn.zip' } })));
+    expect(missingBucket).toBeInstanceOf(sdk.InvalidParameterValueException);
+    expect(missingBucket.message).toBe('Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: The specified bucket does not exist');
+
+    await put(s3client, 'layers/huge.zip', await zerosZip('lib/huge.so', 251 * 1024 * 1024));
+    const huge = await failure(client.send(new sdk.PublishLayerVersionCommand({ LayerName: 'huge', Content: { S3Bucket: 'rdeploy-artifacts', S3Key: 'layers/huge.zip' } })));
+    expect(huge).toBeInstanceOf(sdk.InvalidParameterValueException);
+    expect(huge.message).toBe('Unzipped size must be smaller than 262144000 bytes');
+    expect(double.layerVersions()).toEqual([]);
+    expect(double.functions()).toEqual([]);
+  });
+
+  it('takes a getObject that resolves undefined for NoSuchKey, and refuses S3 locations without the s3 option', async () => {
+    const objects = new Map<string, Buffer>([['b/code.zip', await zipOf({ bootstrap: 'x' })]]);
+    const { client } = await setup({ settleMs: 0, s3: { getObject: async (bucket, key) => objects.get(`${bucket}/${key}`) } });
+    const base: CreateFunctionRequest = { FunctionName: 'churn', Runtime: 'provided.al2023', Role: ROLE, Handler: 'score.R', Code: { S3Bucket: 'b', S3Key: 'code.zip' } };
+    expect((await client.send(new sdk.CreateFunctionCommand(base))).CodeSize).toBe(objects.get('b/code.zip')!.length);
+    const missing = await failure(client.send(new sdk.UpdateFunctionCodeCommand({ FunctionName: 'churn', S3Bucket: 'b', S3Key: 'other.zip' })));
+    expect(missing.message).toBe('Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.');
+
+    const { client: without } = await setup({ settleMs: 0 });
+    const refused = await failure(without.send(new sdk.CreateFunctionCommand(base)));
+    expect(refused).toBeInstanceOf(sdk.InvalidParameterValueException);
+    expect(refused.message).toBe('S3 is not supported by this double');
   });
 });

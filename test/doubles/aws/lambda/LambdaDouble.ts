@@ -4,8 +4,9 @@
 // InProgress → Successful) after settleMs, answers with the service's shapes and error texts,
 // records every call (calls()) and can be told to fail (injectFault()).
 //
-// It is a double, not an emulator: no signature is checked, S3 code is refused, only $LATEST
-// exists (no versions or aliases), and the function itself is whatever onInvoke does.
+// It is a double, not an emulator: no signature is checked, S3 code is read through the `s3`
+// option (an S3Server from ../s3.ts, say) and refused without it, only $LATEST exists (no
+// versions or aliases), and the function itself is whatever onInvoke does.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaError, MAX_DIRECT_REQUEST_BYTES, requestTooLarge, throttled, unknownOperation } from './errors';
@@ -13,7 +14,7 @@ import { errorAnswer, parseJson, readBody, redactZips, send, type Answer, type B
 import { echo } from './invoke';
 import { match, routes, type Matched, type Route } from './routes';
 import { Store } from './store';
-import type { FunctionSummary, LambdaDoubleOptions, LambdaFault, LayerVersionSummary, RecordedCall } from './types';
+import type { FunctionSummary, LambdaDoubleOptions, LambdaFault, LambdaS3Source, LayerVersionSummary, RecordedCall } from './types';
 
 export class LambdaDouble {
   private readonly server: http.Server;
@@ -24,6 +25,7 @@ export class LambdaDouble {
   private constructor(
     private readonly store: Store,
     private readonly table: readonly Route[],
+    private readonly s3: LambdaS3Source | undefined,
   ) {
     this.server = http.createServer((req, res) => {
       // Nothing may escape a request: an unhandled rejection would end the test process.
@@ -37,7 +39,7 @@ export class LambdaDouble {
   /** Starts a double on 127.0.0.1, on a free port. */
   static async start(opts: LambdaDoubleOptions = {}): Promise<LambdaDouble> {
     const store = new Store(opts.accountId ?? '123456789012', opts.region ?? 'us-east-1', opts.settleMs ?? 50);
-    const double = new LambdaDouble(store, routes({ onInvoke: opts.onInvoke ?? echo, onLog: opts.onLog }));
+    const double = new LambdaDouble(store, routes({ onInvoke: opts.onInvoke ?? echo, onLog: opts.onLog }), opts.s3);
     await new Promise<void>((resolve, reject) => {
       double.server.once('error', reject);
       double.server.listen(0, '127.0.0.1', () => resolve());
@@ -147,6 +149,7 @@ export class LambdaDouble {
       bodyBytes: body.bytes,
       json,
       endpoint: this.endpoint,
+      s3: this.s3,
     });
   }
 

@@ -1,9 +1,11 @@
-// Function and layer code: a zip sent in the request (base64 in JSON) or an image URI, with the
-// sizes Lambda derives from it and the 250 MB quota on code and layers together.
+// Function and layer code: a zip sent in the request (base64 in JSON) or read from an S3 location,
+// or an image URI, with the sizes Lambda derives from it and the 250 MB quota on code and layers
+// together.
 import { createHash } from 'node:crypto';
-import { cannotUnzip, combinedTooLarge, MAX_UNZIPPED_BYTES, s3NotSupported, unzippedTooLarge } from './errors';
+import { cannotUnzip, combinedTooLarge, MAX_UNZIPPED_BYTES, s3GetObjectFailed, s3NotSupported, unzippedTooLarge } from './errors';
 import { str } from './http';
 import type { AttachedLayer, FunctionCode } from './store';
+import type { LambdaS3Source } from './types';
 import { unzippedSize } from './zipSize';
 
 export interface ZipContent {
@@ -14,10 +16,11 @@ export interface ZipContent {
   unzippedBytes: number;
 }
 
-/** A zip from a Code / Content object, or from UpdateFunctionCode's top-level fields. */
-export async function zipFrom(source: Record<string, unknown>): Promise<ZipContent> {
-  if (source.S3Bucket !== undefined || source.S3Key !== undefined) throw s3NotSupported();
-  const zip = Buffer.from(str(source.ZipFile) ?? '', 'base64');
+/** A zip from a Code / Content object, or from UpdateFunctionCode's top-level fields: the
+ * ZipFile, or the S3Bucket/S3Key object read through `s3`, sized and checked the same way. */
+export async function zipFrom(source: Record<string, unknown>, s3: LambdaS3Source | undefined): Promise<ZipContent> {
+  const fromS3 = source.S3Bucket !== undefined || source.S3Key !== undefined;
+  const zip = fromS3 ? await s3Object(source, s3) : Buffer.from(str(source.ZipFile) ?? '', 'base64');
   let unzippedBytes: number;
   try {
     unzippedBytes = await unzippedSize(zip);
@@ -28,13 +31,28 @@ export async function zipFrom(source: Record<string, unknown>): Promise<ZipConte
   return { zip, codeSize: zip.length, codeSha256: createHash('sha256').update(zip).digest('base64'), unzippedBytes };
 }
 
+/** The object at an S3 location, copied: Lambda keeps its own copy, so later changes to the
+ * object (or its deletion) do not reach the function or layer. */
+async function s3Object(source: Record<string, unknown>, s3: LambdaS3Source | undefined): Promise<Buffer> {
+  if (!s3) throw s3NotSupported();
+  let found: Buffer | undefined;
+  try {
+    found = await s3.getObject(str(source.S3Bucket) ?? '', str(source.S3Key) ?? '');
+  } catch (e) {
+    if (e instanceof Error && (e.name === 'NoSuchKey' || e.name === 'NoSuchBucket')) throw s3GetObjectFailed(e.name, e.message);
+    throw e;
+  }
+  if (found === undefined) throw s3GetObjectFailed('NoSuchKey', 'The specified key does not exist.');
+  return Buffer.from(found);
+}
+
 /** Function code: a zip, or an image (whose size Lambda takes from ECR; 0 here). */
-export async function codeFrom(source: Record<string, unknown>, packageType: string): Promise<FunctionCode> {
+export async function codeFrom(source: Record<string, unknown>, packageType: string, s3: LambdaS3Source | undefined): Promise<FunctionCode> {
   const imageUri = str(source.ImageUri);
   if (packageType === 'Image' && imageUri) {
     return { packageType: 'Image', imageUri, zip: Buffer.alloc(0), codeSize: 0, unzippedBytes: 0, codeSha256: createHash('sha256').update(imageUri).digest('hex') };
   }
-  return { packageType: 'Zip', ...(await zipFrom(source)) };
+  return { packageType: 'Zip', ...(await zipFrom(source, s3)) };
 }
 
 /** The quota on a zip function's code and all its layers, unzipped, together. */

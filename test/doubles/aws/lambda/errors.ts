@@ -114,8 +114,16 @@ export const environmentTooLarge = (measured: string) =>
 export const reservedEnvironmentKeys = (keys: string[]) =>
   invalid(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${keys.join(', ')}`);
 
-/** A double's limit, said as such. */
+/** A double's limit, said as such: without its `s3` option it has nowhere to read S3 code from. */
 export const s3NotSupported = () => invalid('S3 is not supported by this double');
+
+/** Lambda could not read the code's S3 object; S3's code and message are quoted. NoSuchKey:
+ * "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key
+ * does not exist." (aws-solutions/aws-waf-security-automations#135, a CloudTrail record in
+ * aws-samples/aws-service-catalog-reference-architectures#108); NoSuchBucket: "… S3 Error Code:
+ * NoSuchBucket. S3 Error Message: The specified bucket does not exist" (amazon-archives/aws-waf-sample#25). */
+export const s3GetObjectFailed = (code: string, message: string) =>
+  invalid(`Error occurred while GetObject. S3 Error Code: ${code}. S3 Error Message: ${message}`);
 
 /** (unverified) */
 export const preconditionFailed = () =>

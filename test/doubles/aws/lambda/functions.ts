@@ -23,7 +23,7 @@ export async function createFunction(req: Request): Promise<Answer> {
   const settings = settingsFrom(store, json, base);
   if (packageType === 'Zip' && (!settings.runtime || !settings.handler)) throw runtimeAndHandlerRequired();
   if (store.functions.has(id.name)) throw functionExists(id.name);
-  const code = await codeFrom(obj(json.Code) ?? {}, packageType);
+  const code = await codeFrom(obj(json.Code) ?? {}, packageType, req.s3);
   checkCombinedSize(code, settings.layers);
   // Another CreateFunction of the same name may have finished while the zip was read.
   if (store.functions.has(id.name)) throw functionExists(id.name);
@@ -64,7 +64,7 @@ export async function updateFunctionCode(req: Request): Promise<Answer> {
   const fn = findFunction(store, req.params.name!);
   assertUpdatable(fn);
   checkRevision(fn, json);
-  const code = await codeFrom(json, fn.latest.code.packageType);
+  const code = await codeFrom(json, fn.latest.code.packageType, req.s3);
   const settings = json.Architectures !== undefined ? settingsFrom(store, { Architectures: json.Architectures }, fn.latest) : fn.latest;
   checkCombinedSize(code, settings.layers);
   if (json.DryRun === true) return { status: 200, json: functionConfiguration(fn) };

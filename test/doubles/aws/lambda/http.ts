@@ -4,6 +4,7 @@ import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { badJson, LambdaError } from './errors';
 import type { Store } from './store';
+import type { LambdaS3Source } from './types';
 
 export interface Answer {
   status: number;
@@ -26,6 +27,8 @@ export interface Request {
   json: Record<string, unknown>;
   /** http://127.0.0.1:PORT, for URLs the double serves itself. */
   endpoint: string;
+  /** Where code given as an S3 location is read (LambdaDoubleOptions.s3). */
+  s3?: LambdaS3Source;
 }
 
 export type Handler = (req: Request) => Answer | Promise<Answer>;

@@ -15,6 +15,7 @@ export type {
   LambdaDoubleOptions,
   LambdaFault,
   LambdaInvokeHandler,
+  LambdaS3Source,
   LayerVersionSummary,
   RecordedCall,
 } from './types';

@@ -16,7 +16,7 @@ export async function publishLayerVersion(req: Request): Promise<Answer> {
   }
   const content = obj(json.Content);
   if (!content) throw missingField('content');
-  const zip = await zipFrom(content);
+  const zip = await zipFrom(content, req.s3);
   const layerName = layerNameOf(given);
   const version = store.nextLayerVersion(layerName);
   const layerArn = store.layerArn(layerName);

@@ -28,6 +28,14 @@ export interface LambdaInvokeHandler {
   (fn: InvokedFunction, payload: Buffer, invocationType: InvocationType): Promise<InvokeOutcome>;
 }
 
+/** Where the double reads code given as an S3 location (Code.S3Bucket/S3Key, Content.S3Bucket/S3Key). */
+export interface LambdaS3Source {
+  /** The object's bytes, or undefined when there is no such object (Lambda's NoSuchKey error).
+   * A rejection whose name is NoSuchKey or NoSuchBucket (S3Server's, or @aws-sdk/client-s3's)
+   * becomes Lambda's error for that S3 code; any other rejection a 500 ServiceException. */
+  getObject(bucket: string, key: string): Promise<Buffer | undefined>;
+}
+
 export interface LambdaDoubleOptions {
   /** default '123456789012' */
   accountId?: string;
@@ -39,6 +47,10 @@ export interface LambdaDoubleOptions {
   settleMs?: number;
   /** Receives every log line an invocation printed, for a CloudWatch Logs double: (logGroupName, lines) */
   onLog?: (logGroup: string, lines: string[]) => void;
+  /** Code and layers given as an S3 location are read here (an S3Server fits as it is), once, when
+   * the request arrives: as on Lambda, deleting the object afterwards changes nothing. Without
+   * it S3 locations are refused. S3ObjectVersion is ignored. */
+  s3?: LambdaS3Source;
 }
 
 export interface RecordedCall {
@@ -49,7 +61,7 @@ export interface RecordedCall {
   path: string;
   /** Query parameters; a repeated key (UntagResource's tagKeys) has its values joined with ','. */
   query: Record<string, string>;
-  /** Parsed JSON, with every ZipFile replaced by {zipBytes:n}. An Invoke payload that is not
+  /** Parsed JSON, with every ZipFile replaced by {zipBytes:n} (S3 locations stay as sent). An Invoke payload that is not
    * JSON is recorded as {payloadBytes:n}, another body that is not JSON as {unparsedBytes:n}, a
    * body over the request limit as {requestBytes:n}, an empty body as undefined. */
   body: unknown;
