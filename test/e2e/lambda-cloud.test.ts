@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,7 +10,7 @@ import { standardConnections } from '../../src/targets/connections';
 import { Deployments } from '../../src/targets/lifecycle/Deployments';
 import { planSummary } from '../../src/targets/planSummary';
 import type { LambdaRecordDetails } from '../../src/targets/lambda/details';
-import { IamDouble, LogsDouble, SchedulerDouble, StsDouble } from '../doubles/aws';
+import { IamDouble, LogsDouble, S3Server, SchedulerDouble, StsDouble } from '../doubles/aws';
 import { LambdaDouble } from '../doubles/aws/lambda';
 import { BASE_IMAGE, ensureGlibcOnlyImage, requireEngineAndBaseImage } from '../support/docker';
 import { lambdaRunner } from '../support/lambdaRunner';
@@ -18,13 +19,14 @@ import { lambdaRunner } from '../support/lambdaRunner';
 // and CloudWatch Logs on 127.0.0.1 (AWS_ENDPOINT_URL_<SERVICE>). The double runs what it was sent
 // for real: the uploaded zips, unpacked into a container with no R, against our Runtime API.
 const name = `lc-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-const ENV_KEYS = ['AWS_ENDPOINT_URL_SCHEDULER', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
+const ENV_KEYS = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_SCHEDULER', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
 const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 let lambda: LambdaDouble;
 let iam: IamDouble;
 let sts: StsDouble;
 let logs: LogsDouble;
 let scheduler: SchedulerDouble;
+let s3: S3Server;
 let runner: ReturnType<typeof lambdaRunner>;
 let tmp: string;
 let project: RProject;
@@ -41,7 +43,8 @@ describe('the lambda target against AWS doubles', () => {
     requireEngineAndBaseImage();
     runner = lambdaRunner(ensureGlibcOnlyImage());
     logs = await LogsDouble.start();
-    lambda = await LambdaDouble.start({ onInvoke: (fn, payload) => runner.invoke(fn, payload), onLog: (group, lines) => void logs.append(group, lines) });
+    s3 = await S3Server.start();
+    lambda = await LambdaDouble.start({ onInvoke: (fn, payload) => runner.invoke(fn, payload), onLog: (group, lines) => void logs.append(group, lines), s3 });
     iam = await IamDouble.start();
     sts = await StsDouble.start();
     scheduler = await SchedulerDouble.start();
@@ -51,8 +54,10 @@ describe('the lambda target against AWS doubles', () => {
       AWS_ENDPOINT_URL_STS: sts.endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
       AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      // The only key s3rver knows; the other doubles take any.
+      AWS_ACCESS_KEY_ID: S3Server.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3Server.credentials.secretAccessKey,
       AWS_REGION: 'us-east-1',
       AWS_CONFIG_FILE: '/nonexistent/config',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
@@ -67,7 +72,7 @@ describe('the lambda target against AWS doubles', () => {
   });
   afterAll(async () => {
     await runner?.close();
-    await Promise.all([lambda?.close(), iam?.close(), sts?.close(), logs?.close(), scheduler?.close()]);
+    await Promise.all([lambda?.close(), iam?.close(), sts?.close(), logs?.close(), scheduler?.close(), s3?.close()]);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -177,12 +182,30 @@ describe('the lambda target against AWS doubles', () => {
     await deployments.destroy(owner(other));
   });
 
+  it('a model over 50 MB zipped goes to Lambda through S3, and nothing stays in S3', async () => {
+    const big = path.join(tmp, 'big-model');
+    cpSync(project.root, big, { recursive: true, filter: (src) => !src.includes('.rdeploy') });
+    writeFileSync(path.join(big, 'weights.bin'), randomBytes(56 * 1024 * 1024)); // incompressible: 56 MB zipped
+    const bigProject = await loadProject(big, {});
+    const other = `${name}-s3`;
+    const record = await deployments.deploy(deployments.plan(bigProject, 'lambda', { name: other, baseImage: BASE_IMAGE, settings }));
+    expect(record.status).toBe('running');
+    const create = lambda.calls('CreateFunction').at(-1)!.body as { Code: Record<string, unknown> };
+    expect(create.Code).toEqual({ S3Bucket: expect.stringMatching(/^rdeploy-[0-9a-f]{24}-staging$/), S3Key: expect.stringMatching(/^function-[0-9a-f]{64}\.zip$/) });
+    expect(await s3.objects()).toEqual([]);
+    const r = await deployments.invoke({ root: big, record }, sample('one-car'));
+    expect(r).toMatchObject({ ok: true, body: { transmission: 'manual' } });
+    await deployments.destroy({ root: big, name: other });
+    expect(lambda.functions().filter((f) => f.name === `rdeploy-${other}`)).toEqual([]);
+  });
+
   it('destroy leaves nothing tagged in any double, and a second destroy finds nothing', async () => {
     await deployments.destroy(owner());
     expect(lambda.functions()).toEqual([]);
     expect(lambda.layerVersions()).toEqual([]);
     expect(iam.roles()).toEqual([]);
     expect(scheduler.schedules()).toEqual([]);
+    expect(await s3.objects()).toEqual([]);
     expect(await deployments.destroy(owner())).toBe('nothing-left');
   });
 

@@ -90,3 +90,14 @@ export function awsFailure(what: string, e: unknown): AppError {
   }
   return new AppError('deploy-failed', `${what}: ${name ? `${name}: ` : ''}${message}`, { cause: e });
 }
+
+/** The account the session's credentials belong to (STS GetCallerIdentity): also the proof that they work. */
+export async function callerAccount(session: AwsSession, signal?: AbortSignal): Promise<string> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient(session.config() as never);
+  try {
+    return (await sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal })).Account ?? 'unknown';
+  } finally {
+    sts.destroy();
+  }
+}

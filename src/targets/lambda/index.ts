@@ -1,6 +1,6 @@
 import { LAMBDA_PRICES } from '../../core/cost';
 import type { DeploymentRecord } from '../../core/records/record';
-import { awsFailure } from '../../clouds/aws/session';
+import { awsFailure, callerAccount } from '../../clouds/aws/session';
 import type { Target, TargetCheck, TargetContext } from '../Target';
 import { lambdaClients } from './clients';
 import { LambdaRecordDetailsSchema, lambdaRecordDetails, type LambdaPlanDetails } from './details';
@@ -10,20 +10,16 @@ import { lambdaUsage, planLambda } from './plan';
 import { functionResource, layersResource, roleResource, scheduleResource, schedulerRoleResource, urlResource } from './resources';
 import { lambdaDefaults, LambdaSettingsSchema, type LambdaSettings } from './settings';
 import { lambdaStatus } from './status';
+import { stagingResource } from './staging';
 import { lambdaSteps } from './steps';
 
 /** The AWS account the credentials belong to: proves they work, before anything is recorded or built. */
-async function callerAccount(settings: LambdaSettings, ctx: TargetContext): Promise<{ account: string; region: string }> {
+async function callerAccountOf(settings: LambdaSettings, ctx: TargetContext): Promise<{ account: string; region: string }> {
   const { session } = await lambdaClients(ctx, { ...(settings.region ? { region: settings.region } : {}), ...(settings.profile ? { profile: settings.profile } : {}) });
-  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient(session.config() as never);
   try {
-    const who = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: ctx.signal });
-    return { account: who.Account ?? 'unknown', region: session.region };
+    return { account: await callerAccount(session, ctx.signal), region: session.region };
   } catch (e) {
     throw awsFailure('Checking your AWS credentials', e);
-  } finally {
-    sts.destroy();
   }
 }
 
@@ -36,11 +32,13 @@ export const lambdaTarget: Target<LambdaPlanDetails> = {
   async preflight(plan, ctx) {
     // Docker builds the package; AWS must accept the credentials. Either missing is one sentence and no record.
     await ctx.connections.docker();
-    await callerAccount(plan.details.settings, ctx);
+    await callerAccountOf(plan.details.settings, ctx);
   },
   steps: (plan) => lambdaSteps(plan),
   // Creation order; destroy goes in reverse: the schedule and its role, the URL, the function, its layers, its role.
   resources: {
+    // Never recorded: a bucket that only a killed deploy leaves behind, found by its tags.
+    staging: stagingResource,
     role: roleResource,
     layers: layersResource,
     function: functionResource,
@@ -67,7 +65,7 @@ export const lambdaTarget: Target<LambdaPlanDetails> = {
   usage: (plan, workload) => lambdaUsage(plan, workload),
   async checks(settings, ctx): Promise<TargetCheck[]> {
     try {
-      const { account, region } = await callerAccount(lambdaDefaults(settings as LambdaSettings), ctx);
+      const { account, region } = await callerAccountOf(lambdaDefaults(settings as LambdaSettings), ctx);
       return [{ id: 'aws-credentials', title: 'AWS credentials', status: 'ok', detail: `account ${account}, region ${region}` }];
     } catch (e) {
       const detail = (e as Error).message;

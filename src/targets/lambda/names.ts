@@ -55,3 +55,10 @@ export const SCHEDULER_TRUST_POLICY = JSON.stringify({
 export const invokeOnlyPolicy = (functionArn: string): string =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [functionArn, `${functionArn}:*`] }] });
 export const INVOKE_POLICY_NAME = 'rdeploy-invoke-function';
+
+/**
+ * The S3 bucket a deploy stages zips over 50 MB in (Lambda takes larger ones only from S3): one
+ * per deployment, lower-case, at most 63 characters; created, emptied and deleted by the deploy.
+ */
+export const stagingBucketName = (owner: Owner, account: string, region: string): string =>
+  `rdeploy-${createHash('sha256').update(`${owner.root}\0${owner.name}\0${account}\0${region}`).digest('hex').slice(0, 24)}-staging`;

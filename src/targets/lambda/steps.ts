@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { AppError, cancelledError } from '../../core/errors';
 import { readPayload } from '../../core/payloads';
 import { ownerTags, type Owner } from '../../core/owner';
@@ -25,6 +23,7 @@ import {
 import { lambdaPackaging } from './package';
 import type { LambdaManifest, ManifestArtefact } from './package/manifest';
 import { layersResource, roleResource, scheduleResource } from './resources';
+import { StagingArea, type ZipContent } from './staging';
 
 /** How long a deploy waits for a new role to become usable by Lambda (IAM is eventually consistent). */
 const ROLE_PROPAGATION_MS = 60_000;
@@ -242,7 +241,16 @@ async function ensureRole({ iam, sdk }: LambdaClients, name: string, owner: Owne
   }
 }
 
-async function publishLayers({ lambda, sdk }: LambdaClients, manifest: LambdaManifest, plan: Plan<LambdaPlanDetails>, owner: Owner, ctx: TargetContext) {
+async function publishLayers(clients: LambdaClients, manifest: LambdaManifest, plan: Plan<LambdaPlanDetails>, owner: Owner, ctx: TargetContext) {
+  const staging = new StagingArea(clients, owner, ctx);
+  try {
+    return await publishEach(clients, staging, manifest, plan, owner, ctx);
+  } finally {
+    await staging.close();
+  }
+}
+
+async function publishEach({ lambda, sdk }: LambdaClients, staging: StagingArea, manifest: LambdaManifest, plan: Plan<LambdaPlanDetails>, owner: Owner, ctx: TargetContext) {
   const out: Array<{ arn: string; sha256: string; file: string }> = [];
   for (const a of manifest.artefacts.filter((x) => x.kind === 'layer')) {
     if (ctx.signal?.aborted) throw cancelledError();
@@ -253,15 +261,14 @@ async function publishLayers({ lambda, sdk }: LambdaClients, manifest: LambdaMan
       out.push({ arn: existing, sha256: a.sha256, file: a.file });
       continue;
     }
-    refuseS3(a);
     ctx.progress?.report({ message: `Uploading layer ${name} (${mb(a.zippedBytes)})` });
-    const zip = await readFile(path.join(plan.details.packageDir, a.file));
+    const content = await staging.content(a, plan.details.packageDir);
     try {
       const published = await lambda.send(
         new sdk.lambda.PublishLayerVersionCommand({
           LayerName: name,
           Description: layerDescription(owner, a.sha256),
-          Content: { ZipFile: zip },
+          Content: content,
           CompatibleRuntimes: ['provided.al2023'],
           CompatibleArchitectures: [plan.details.settings.architecture],
         }),
@@ -287,14 +294,6 @@ async function sameLayer(lambda: LambdaClients['lambda'], sdk: LambdaClients['sd
   }
 }
 
-function refuseS3(a: ManifestArtefact): void {
-  if (a.upload === 's3') {
-    throw new AppError(
-      'deploy-failed',
-      `${a.file} is ${mb(a.zippedBytes)} zipped, over the 50 MB Lambda accepts in a request; uploads through S3 are not in this version of R Deploy. Drop packages the handler does not need, or split them over more layers.`,
-    );
-  }
-}
 
 interface Upsert {
   plan: Plan<LambdaPlanDetails>;
@@ -306,12 +305,20 @@ interface Upsert {
 }
 
 async function upsertFunction(c: LambdaClients, u: Upsert): Promise<string> {
+  const d = u.plan.details;
+  const fn = u.manifest.artefacts.find((a) => a.kind === 'function')!;
+  const staging = new StagingArea(c, u.owner, u.ctx);
+  try {
+    return await createOrUpdate(c, u, await staging.content(fn, d.packageDir));
+  } finally {
+    await staging.close();
+  }
+}
+
+async function createOrUpdate(c: LambdaClients, u: Upsert, code: ZipContent): Promise<string> {
   const { lambda, sdk } = c;
   const d = u.plan.details;
   const s = d.settings;
-  const fn = u.manifest.artefacts.find((a) => a.kind === 'function')!;
-  refuseS3(fn);
-  const zip = await readFile(path.join(d.packageDir, fn.file));
   const existing = await lambda.send(new sdk.lambda.GetFunctionCommand({ FunctionName: d.functionName })).catch((e: unknown) => {
     if (awsErrorName(e) === 'ResourceNotFoundException') return undefined;
     throw awsFailure(`Reading the Lambda function ${d.functionName}`, e);
@@ -332,7 +339,7 @@ async function upsertFunction(c: LambdaClients, u: Upsert): Promise<string> {
         throw new AppError('deploy-failed', `A Lambda function named ${d.functionName} exists and is not this deployment's. Choose another deployment name.`);
       }
       u.ctx.progress?.report({ message: `Updating the code of ${d.functionName}` });
-      await whenNoConflict(c, d.functionName, u.ctx, () => lambda.send(new sdk.lambda.UpdateFunctionCodeCommand({ FunctionName: d.functionName, ZipFile: zip, Architectures: [s.architecture] })));
+      await whenNoConflict(c, d.functionName, u.ctx, () => lambda.send(new sdk.lambda.UpdateFunctionCodeCommand({ FunctionName: d.functionName, ...code, Architectures: [s.architecture] })));
       await sdk.lambda.waitUntilFunctionUpdatedV2(waiter, { FunctionName: d.functionName });
       u.ctx.progress?.report({ message: `Updating the configuration of ${d.functionName}` });
       await whenNoConflict(c, d.functionName, u.ctx, () => lambda.send(new sdk.lambda.UpdateFunctionConfigurationCommand({ FunctionName: d.functionName, ...config })));
@@ -344,7 +351,7 @@ async function upsertFunction(c: LambdaClients, u: Upsert): Promise<string> {
         new sdk.lambda.CreateFunctionCommand({
           FunctionName: d.functionName,
           ...config,
-          Code: { ZipFile: zip },
+          Code: code,
           Architectures: [s.architecture],
           Tags: ownerTags(u.owner),
           Description: `R Deploy: ${u.plan.project.handler} of ${u.owner.name}`,
