@@ -35,7 +35,8 @@ export interface DoubleReply {
 export interface Route {
   operation: string;
   params: Record<string, unknown>;
-  run(requestId: string): DoubleReply;
+  /** May be async: a double that reads a real server (the ECR double's registry) answers later. */
+  run(requestId: string): DoubleReply | Promise<DoubleReply>;
 }
 
 /** What differs between services: how a request names its operation and how errors look. */
@@ -58,15 +59,22 @@ export abstract class AwsDouble {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://double');
-        const reply = this.answer({
+        const request: DoubleRequest = {
           method: req.method ?? 'GET',
           path: url.pathname,
           query: url.searchParams,
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
-        });
-        res.writeHead(reply.status, { 'Content-Length': Buffer.byteLength(reply.body ?? ''), ...reply.headers });
-        res.end(reply.body ?? '');
+        };
+        // answer() turns every failure into a reply; should it still reject, drop the connection
+        // rather than leave an unhandled rejection (it would end the test process).
+        this.answer(request).then(
+          (reply) => {
+            res.writeHead(reply.status, { 'Content-Length': Buffer.byteLength(reply.body ?? ''), ...reply.headers });
+            res.end(reply.body ?? '');
+          },
+          () => res.destroy(),
+        );
       });
     });
   }
@@ -99,7 +107,7 @@ export abstract class AwsDouble {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  private answer(request: DoubleRequest): DoubleReply {
+  private async answer(request: DoubleRequest): Promise<DoubleReply> {
     const requestId = randomUUID();
     const withId = (reply: DoubleReply): DoubleReply => ({ ...reply, headers: { 'x-amzn-RequestId': requestId, ...reply.headers } });
     let route: Route;
@@ -113,7 +121,7 @@ export abstract class AwsDouble {
     const fault = this.faults.take(route.operation, this.protocol.throttling);
     try {
       if (fault) throw fault;
-      return withId(route.run(requestId));
+      return withId(await route.run(requestId));
     } catch (error) {
       return withId(this.protocol.renderError(asAwsError(error), requestId));
     }

@@ -3,8 +3,10 @@
  * real SDK v3 clients drive through `endpoint` (or AWS_ENDPOINT_URL_<SERVICE>). They follow the
  * services' wire formats and error texts, record what they were sent (`calls()`), and can be
  * told to fail (`injectFault`, see faults.ts). S3 is no double but a real S3-compatible server
- * (s3.ts, s3rver), for code and layers that go through a bucket.
+ * (s3.ts, s3rver), for code and layers that go through a bucket, and ECR is a double in front of a
+ * real registry (ecr.ts: the images themselves are pushed to and read from docker-registry).
  */
+export { EcrDouble, type EcrDoubleOptions, type EcrRepositoryView } from './ecr';
 export { AwsError, type Fault } from './faults';
 export { AwsDouble, type RecordedCall } from './http';
 export { IamDouble, type IamRoleView } from './iam';

@@ -7,7 +7,8 @@ import type { DoubleReply, DoubleRequest, Protocol, Route } from './http';
  * (the SDK reads the code from `__type`, cut at `#` and `:`).
  */
 
-export type JsonHandler = (params: Record<string, unknown>) => Record<string, unknown> | undefined;
+type JsonResult = Record<string, unknown> | undefined;
+export type JsonHandler = (params: Record<string, unknown>) => JsonResult | Promise<JsonResult>;
 
 export function awsJsonProtocol(opts: { targetPrefix: string; throttleStatus: number; handlers: Record<string, JsonHandler> }): Protocol {
   const contentType = 'application/x-amz-json-1.1';
@@ -24,8 +25,8 @@ export function awsJsonProtocol(opts: { targetPrefix: string; throttleStatus: nu
       return {
         operation,
         params,
-        run: () => {
-          const result = handler(params);
+        run: async () => {
+          const result = await handler(params);
           return { status: 200, headers: { 'Content-Type': contentType }, body: result === undefined ? '' : JSON.stringify(result) };
         },
       };

@@ -2,7 +2,18 @@
 // or an image URI, with the sizes Lambda derives from it and the 250 MB quota on code and layers
 // together.
 import { createHash } from 'node:crypto';
-import { cannotUnzip, combinedTooLarge, MAX_UNZIPPED_BYTES, s3GetObjectFailed, s3NotSupported, unzippedTooLarge } from './errors';
+import {
+  cannotUnzip,
+  combinedTooLarge,
+  imageTakesNoRuntime,
+  imageUriNotAllowed,
+  imageUriRequired,
+  MAX_UNZIPPED_BYTES,
+  noCodeSource,
+  s3GetObjectFailed,
+  s3NotSupported,
+  unzippedTooLarge,
+} from './errors';
 import { str } from './http';
 import type { AttachedLayer, FunctionCode } from './store';
 import type { LambdaS3Source } from './types';
@@ -46,13 +57,30 @@ async function s3Object(source: Record<string, unknown>, s3: LambdaS3Source | un
   return Buffer.from(found);
 }
 
-/** Function code: a zip, or an image (whose size Lambda takes from ECR; 0 here). */
+/** Function code: a zip, or an image (whose size Lambda takes from ECR; 0 here). The image is
+ * not looked up: any URI is taken (an EcrDouble's are `<registry>/<repository>:<tag>`). */
 export async function codeFrom(source: Record<string, unknown>, packageType: string, s3: LambdaS3Source | undefined): Promise<FunctionCode> {
   const imageUri = str(source.ImageUri);
-  if (packageType === 'Image' && imageUri) {
+  if (packageType === 'Image') {
+    if (!imageUri) throw noCodeSource();
     return { packageType: 'Image', imageUri, zip: Buffer.alloc(0), codeSize: 0, unzippedBytes: 0, codeSha256: createHash('sha256').update(imageUri).digest('hex') };
   }
+  const namesZip = source.ZipFile !== undefined || source.S3Bucket !== undefined || source.S3Key !== undefined;
+  if (imageUri !== undefined && !namesZip) throw noCodeSource();
   return { packageType: 'Zip', ...(await zipFrom(source, s3)) };
+}
+
+/** What UpdateFunctionCode may carry: an image function takes an ImageUri only, a zip function never one. */
+export function checkCodeKind(packageType: 'Zip' | 'Image', body: Record<string, unknown>): void {
+  const namesZip = body.ZipFile !== undefined || body.S3Bucket !== undefined || body.S3Key !== undefined;
+  if (packageType === 'Image' && (body.ImageUri === undefined || namesZip)) throw imageUriRequired();
+  if (packageType === 'Zip' && body.ImageUri !== undefined) throw imageUriNotAllowed();
+}
+
+/** Runtime, Handler and Layers belong to zip functions: an image brings its own. */
+export function checkImageSettings(body: Record<string, unknown>): void {
+  const layers = Array.isArray(body.Layers) && body.Layers.length > 0;
+  if (body.Runtime !== undefined || body.Handler !== undefined || layers) throw imageTakesNoRuntime();
 }
 
 /** The quota on a zip function's code and all its layers, unzipped, together. */

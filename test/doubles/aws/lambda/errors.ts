@@ -114,6 +114,18 @@ export const environmentTooLarge = (measured: string) =>
 export const reservedEnvironmentKeys = (keys: string[]) =>
   invalid(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${keys.join(', ')}`);
 
+/** CreateFunction of an image function with any of them (pulumi/pulumi-aws#5439); the double says
+ * the same for UpdateFunctionConfiguration of one (unverified there). */
+export const imageTakesNoRuntime = () => invalid("Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image.");
+/** UpdateFunctionCode of an image function with a zip (appleboy/lambda-action#28) … */
+export const imageUriRequired = () => invalid('Please provide ImageUri when updating a function with packageType Image.');
+/** … and of a zip function with an image (nationalarchives/ds-caselaw-data-enrichment-service#337,
+ * aws/aws-tools-for-powershell#225): a function's package type never changes. */
+export const imageUriNotAllowed = () => invalid("Please don't provide ImageUri when updating a function with packageType Zip.");
+/** Code that names no zip: an ImageUri for a Zip function (boto/boto3#2705), or an image function
+ * without ImageUri (unverified there). */
+export const noCodeSource = () => invalid('Please provide a source for function code.');
+
 /** A double's limit, said as such: without its `s3` option it has nowhere to read S3 code from. */
 export const s3NotSupported = () => invalid('S3 is not supported by this double');
 

@@ -3,7 +3,7 @@
 // so callers have to wait for them (the SDK's waiters work against this).
 import { randomUUID } from 'node:crypto';
 import { FUNCTION_NAME_PATTERN, lambdaTimestamp, parseFunctionId } from './arns';
-import { checkCombinedSize, codeFrom } from './code';
+import { checkCodeKind, checkCombinedSize, checkImageSettings, codeFrom } from './code';
 import { functionExists, missingField, preconditionFailed, runtimeAndHandlerRequired, validationError } from './errors';
 import { functionConfiguration, getFunctionAnswer } from './functionView';
 import { obj, str, strMap, type Answer, type Request } from './http';
@@ -19,6 +19,8 @@ export async function createFunction(req: Request): Promise<Answer> {
   if (json.Role === undefined) throw missingField('role');
   if (json.Code === undefined) throw missingField('code');
   const packageType = str(json.PackageType) ?? 'Zip';
+  if (packageType !== 'Zip' && packageType !== 'Image') throw validationError(json.PackageType, 'packageType', 'Member must satisfy enum value set: [Zip, Image]');
+  if (packageType === 'Image') checkImageSettings(json);
   const base = { ...DEFAULT_SETTINGS, architectures: [...DEFAULT_SETTINGS.architectures], role: '', environment: {}, layers: [] };
   const settings = settingsFrom(store, json, base);
   if (packageType === 'Zip' && (!settings.runtime || !settings.handler)) throw runtimeAndHandlerRequired();
@@ -64,6 +66,7 @@ export async function updateFunctionCode(req: Request): Promise<Answer> {
   const fn = findFunction(store, req.params.name!);
   assertUpdatable(fn);
   checkRevision(fn, json);
+  checkCodeKind(fn.latest.code.packageType, json);
   const code = await codeFrom(json, fn.latest.code.packageType, req.s3);
   const settings = json.Architectures !== undefined ? settingsFrom(store, { Architectures: json.Architectures }, fn.latest) : fn.latest;
   checkCombinedSize(code, settings.layers);
@@ -79,6 +82,7 @@ export function updateFunctionConfiguration(req: Request): Answer {
   const fn = findFunction(store, req.params.name!);
   assertUpdatable(fn);
   checkRevision(fn, json);
+  if (fn.latest.code.packageType === 'Image') checkImageSettings(json);
   const settings = settingsFrom(store, json, fn.latest);
   checkCombinedSize(fn.latest.code, settings.layers);
   startUpdate(store, fn, { ...settings, code: fn.latest.code });

@@ -71,6 +71,8 @@ function invokedFunction(fn: FunctionRecord): InvokedFunction {
     handler: v.handler ?? '',
     memoryMb: v.memoryMb,
     timeoutSeconds: v.timeoutSeconds,
+    packageType: v.code.packageType,
+    ...(v.code.imageUri !== undefined ? { imageUri: v.code.imageUri } : {}),
     code: v.code.zip,
     layers: v.layers.map((l) => l.zip),
     environment: { ...v.environment },

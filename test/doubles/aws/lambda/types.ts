@@ -10,9 +10,14 @@ export interface InvokedFunction {
   handler: string;
   memoryMb: number;
   timeoutSeconds: number;
+  /** 'Image': the function is a container image (imageUri), with no runtime, handler ('') or layers. */
+  packageType: 'Zip' | 'Image';
+  /** The image an image function runs, as given in Code.ImageUri / UpdateFunctionCode's ImageUri
+   * (with an EcrDouble, `<registry>/<repository>:<tag>` of a real local registry: pull and run it). */
+  imageUri?: string;
   /** function.zip bytes (empty for an image function). */
   code: Buffer;
-  /** Layer zips, in the order the function lists them. */
+  /** Layer zips, in the order the function lists them (none for an image function). */
   layers: Buffer[];
   environment: Record<string, string>;
 }
