@@ -119,6 +119,12 @@ export interface ResourceKind {
   remove(id: string, ctx: TargetContext): Promise<void>;
   /** The ids of everything of this kind carrying the owner's labels or tags (what a crash left unrecorded). */
   find(owner: Owner, ctx: TargetContext): Promise<string[]>;
+  /**
+   * Never in a record (a deploy's scratch space, e.g. an upload bucket): swept on every destroy.
+   * Other kinds are swept only when the record is unreadable or planned that kind, so a deployment
+   * never asks a cloud service it does not use (nor needs the permissions for it).
+   */
+  readonly unrecorded?: boolean;
   /** How a person recognises it ("container rdeploy-mtcars (bad476ecfbb9)"). */
   describe(id: string, record: DeploymentRecord): string;
 }

@@ -16,6 +16,16 @@ export function lambdaRunner(image: string) {
   const warm = new Map<string, { twin: Promise<LambdaTwin>; dir: string; seen: number }>();
   const docker = standardConnections().docker();
   const start = async (fn: InvokedFunction) => {
+    if (fn.packageType === 'Image') {
+      // An image function: the pushed image itself, pulled from the registry by its digest.
+      const key = `${fn.imageUri} ${fn.memoryMb}`;
+      let env = warm.get(key);
+      if (!env) {
+        env = { twin: (async () => LambdaTwin.startImage((await docker) as never, { image: fn.imageUri!, name: fn.name, memoryMb: fn.memoryMb, timeoutSeconds: fn.timeoutSeconds }))(), dir: mkdtempSync(path.join(os.tmpdir(), 'rdeploy-fn-')), seen: 0 };
+        warm.set(key, env);
+      }
+      return env;
+    }
     const key = createHash('sha256').update(fn.code).update(fn.layers.map((l) => createHash('sha256').update(l).digest('hex')).join()).update(`${fn.handler} ${fn.memoryMb}`).digest('hex');
     let env = warm.get(key);
     if (!env) {

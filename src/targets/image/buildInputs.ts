@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RuntimeModeName } from '../../core/docker/instructions';
 import type { RuntimeImage } from '../../core/docker/runtimeImage';
 import type { RProject } from '../../core/project/model';
@@ -44,3 +45,14 @@ export type BuildInputsFactory = (project: RProject, options: BuildInputsOptions
 /** Where generated files live in the context; the project's own copy of the folder is ignored. */
 export const BUILD_DIR = '.rdeploy-build';
 export const DOCKERFILE_PATH = `${BUILD_DIR}/Dockerfile`;
+
+/** A short hash of everything a build reads (the image tag: same inputs, same tag, a rebuild from cache). */
+export function buildInputsHash(build: BuildInputs): string {
+  const h = createHash('sha256');
+  h.update(build.dockerfile).update('\0').update(build.dockerignore).update('\0');
+  for (const f of [...build.files].sort((a, b) => a.path.localeCompare(b.path))) {
+    h.update(f.path).update('\0');
+    h.update(f.content !== undefined ? f.content : `source:${f.source ?? ''}`).update('\0');
+  }
+  return h.digest('hex').slice(0, 12);
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BuildInputs } from '../image/buildInputs';
 import type { EffectiveLambdaSettings } from './settings';
 
 /** What a Lambda plan holds besides the common parts. */
@@ -10,8 +11,10 @@ export interface LambdaPlanDetails {
   layerPrefix: string;
   /** Where the deploy writes the package (`rdeploy package` writes the same folder by default). */
   packageDir: string;
-  /** The image the package is built in; undefined: the default Amazon Linux 2023 builder. */
+  /** The image the package is built in; undefined: the default Amazon Linux 2023 builder. Image mode: the image's base. */
   builderImage?: string;
+  /** Image mode: the ECR repository and the project's Lambda image build. */
+  image?: { repository: string; build: BuildInputs; tag: string };
   /** The package as it is now on disk, when there is one (the deploy rebuilds it if anything changed). */
   packaged?: { layers: Array<{ file: string; zippedBytes: number; unzippedBytes: number }>; functionZip: { zippedBytes: number; unzippedBytes: number } };
 }
@@ -30,6 +33,9 @@ export const LambdaRecordDetailsSchema = z.object({
   packageDir: z.string().optional(),
   url: z.string().optional(),
   schedule: z.string().optional(),
+  packageType: z.enum(['zip', 'image']).optional(),
+  imageUri: z.string().optional(),
+  repositoryUri: z.string().optional(),
   schedulerRoleArn: z.string().optional(),
   urlAuthType: z.enum(['AWS_IAM', 'NONE']).optional(),
 });

@@ -11,6 +11,7 @@ import { functionResource, layersResource, roleResource, scheduleResource, sched
 import { lambdaDefaults, LambdaSettingsSchema, type LambdaSettings } from './settings';
 import { lambdaStatus } from './status';
 import { stagingResource } from './staging';
+import { repositoryResource } from './ecr';
 import { lambdaSteps } from './steps';
 
 /** The AWS account the credentials belong to: proves they work, before anything is recorded or built. */
@@ -40,6 +41,7 @@ export const lambdaTarget: Target<LambdaPlanDetails> = {
     // Never recorded: a bucket that only a killed deploy leaves behind, found by its tags.
     staging: stagingResource,
     role: roleResource,
+    repository: repositoryResource,
     layers: layersResource,
     function: functionResource,
     url: urlResource,

@@ -62,3 +62,6 @@ export const INVOKE_POLICY_NAME = 'rdeploy-invoke-function';
  */
 export const stagingBucketName = (owner: Owner, account: string, region: string): string =>
   `rdeploy-${createHash('sha256').update(`${owner.root}\0${owner.name}\0${account}\0${region}`).digest('hex').slice(0, 24)}-staging`;
+
+/** The ECR repository of an image-mode deployment. */
+export const repositoryName = (name: string): string => `rdeploy/${name}`;

@@ -22,6 +22,7 @@ import {
   schedulerRoleName,
   URL_PERMISSION_ID,
 } from './names';
+import { planLambdaImage } from './planImage';
 import { lambdaDefaults, type LambdaSettings } from './settings';
 
 
@@ -32,6 +33,7 @@ import { lambdaDefaults, type LambdaSettings } from './settings';
  */
 export function planLambda(project: RProject, options: PlanOptions): Plan<LambdaPlanDetails> {
   const settings = lambdaDefaults(options.settings as LambdaSettings);
+  if (settings.packageType === 'image') return planLambdaImage(project, options, settings);
   const owner: Owner = { root: project.root, name: options.name };
   const fn = functionName(options.name);
   const role = settings.role ? undefined : roleName(owner);

@@ -191,7 +191,9 @@ export const scheduleResource: ResourceKind = {
   },
   async find(owner, ctx) {
     const name = scheduleName(owner);
-    return (await scheduleResource.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
+    // A sweep without a record also asks here; an identity that may not read schedules has none of ours to find.
+    const found = await scheduleResource.ownership(name, owner, ctx).catch((e: unknown) => (/AccessDenied/.test(String((e as { cause?: { name?: string } }).cause?.name)) ? 'gone' : Promise.reject(e)));
+    return found === 'ours' ? [name] : [];
   },
   describe: (id) => `schedule ${id}`,
 };

@@ -40,6 +40,10 @@ export const LambdaSettingsSchema = z
       .regex(/^[A-Za-z0-9][\w.-]{0,80}$/, 'the name of a sample or saved payload of the project, e.g. "fleet"')
       .optional()
       .meta(doc('Scheduled payload', 'The payload each scheduled run gets: the name of a sample (`samples/<name>.json`) or saved payload. Default: `{}`.')),
+    packageType: z
+      .enum(['zip', 'image'])
+      .optional()
+      .meta(doc('Package type', '`zip`: R as layers on provided.al2023 (250 MB in all). `image`: a container image in Amazon ECR (10 GB), for libraries too big for layers. Default: `zip`.')),
     glibcMax: z
       .string()
       .regex(/^\d+\.\d+$/, 'a glibc version such as "2.34"')
@@ -51,13 +55,14 @@ export const LambdaSettingsSchema = z
 
 export type LambdaSettings = z.infer<typeof LambdaSettingsSchema>;
 
-export const LAMBDA_DEFAULTS = { memoryMb: 1024, timeoutSeconds: 60, architecture: 'x86_64', glibcMax: DEFAULT_GLIBC_MAX } as const;
+export const LAMBDA_DEFAULTS = { memoryMb: 1024, timeoutSeconds: 60, architecture: 'x86_64', glibcMax: DEFAULT_GLIBC_MAX, packageType: 'zip' } as const;
 
 export type EffectiveLambdaSettings = Omit<LambdaSettings, keyof typeof LAMBDA_DEFAULTS> & {
   memoryMb: number;
   timeoutSeconds: number;
   architecture: 'x86_64' | 'arm64';
   glibcMax: string;
+  packageType: 'zip' | 'image';
 };
 
 export function lambdaDefaults(settings: LambdaSettings): EffectiveLambdaSettings {

@@ -133,6 +133,7 @@ async function s3Of(ctx: TargetContext) {
 /** The staging bucket, for destroy: a deploy that was killed while uploading leaves it behind. */
 export const stagingResource: ResourceKind = {
   billable: true, // S3 storage bills per GB-month while objects remain
+  unrecorded: true,
   async ownership(id, owner, ctx) {
     const { s3 } = await s3Of(ctx);
     return bucketOwnership(s3, id, owner);
@@ -142,6 +143,7 @@ export const stagingResource: ResourceKind = {
     await emptyAndDelete(s3, id);
   },
   async find(owner, ctx) {
+    if (ctx.record?.details.packageType === 'image') return []; // image mode uploads nothing through S3
     const { clients } = await s3Of(ctx);
     const bucket = stagingBucketName(owner, await callerAccount(clients.session, ctx.signal), clients.session.region);
     return (await stagingResource.ownership(bucket, owner, ctx)) === 'ours' ? [bucket] : [];

@@ -23,6 +23,7 @@ import {
 import { lambdaPackaging } from './package';
 import type { LambdaManifest, ManifestArtefact } from './package/manifest';
 import { layersResource, roleResource, scheduleResource } from './resources';
+import { lambdaImageSteps } from './imageSteps';
 import { StagingArea, type ZipContent } from './staging';
 
 /** How long a deploy waits for a new role to become usable by Lambda (IAM is eventually consistent). */
@@ -37,6 +38,7 @@ const WAITER_SECONDS = 300;
  * with an update in progress waits and tries again), then the superseded layer versions go.
  */
 export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
+  if (plan.details.image) return lambdaImageSteps(plan);
   const d = plan.details;
   const s = d.settings;
   const scope = { ...(s.region ? { region: s.region } : {}), ...(s.profile ? { profile: s.profile } : {}) };
@@ -215,7 +217,7 @@ interface RoleSpec {
 }
 
 /** Creates the role when it does not exist (tagged), and sets its policies either way; refuses a role that is not ours. */
-async function ensureRole({ iam, sdk }: LambdaClients, name: string, owner: Owner, ctx: TargetContext, spec: RoleSpec): Promise<string> {
+export async function ensureRole({ iam, sdk }: LambdaClients, name: string, owner: Owner, ctx: TargetContext, spec: RoleSpec): Promise<string> {
   const ownership = await roleResource.ownership(name, owner, ctx);
   if (ownership === 'theirs') {
     throw new AppError('deploy-failed', `An IAM role named ${name} exists and is not this deployment's. Give the function a role with --set role=ARN, or delete that role.`);
@@ -309,25 +311,25 @@ async function upsertFunction(c: LambdaClients, u: Upsert): Promise<string> {
   const fn = u.manifest.artefacts.find((a) => a.kind === 'function')!;
   const staging = new StagingArea(c, u.owner, u.ctx);
   try {
-    return await createOrUpdate(c, u, await staging.content(fn, d.packageDir));
+    return await createOrUpdate(c, { ...u, handler: u.manifest.handler }, await staging.content(fn, d.packageDir));
   } finally {
     await staging.close();
   }
 }
 
-async function createOrUpdate(c: LambdaClients, u: Upsert, code: ZipContent): Promise<string> {
+/** Creates the function or updates it in place; image mode passes `{ImageUri}` as the code (and no runtime, handler or layers: the image has them). */
+export async function createOrUpdate(c: LambdaClients, u: Omit<Upsert, 'manifest'> & { handler: string }, code: ZipContent | { ImageUri: string }): Promise<string> {
   const { lambda, sdk } = c;
   const d = u.plan.details;
   const s = d.settings;
+  const image = 'ImageUri' in code;
   const existing = await lambda.send(new sdk.lambda.GetFunctionCommand({ FunctionName: d.functionName })).catch((e: unknown) => {
     if (awsErrorName(e) === 'ResourceNotFoundException') return undefined;
     throw awsFailure(`Reading the Lambda function ${d.functionName}`, e);
   });
   const config = {
     Role: u.roleArn,
-    Handler: u.manifest.handler,
-    Runtime: 'provided.al2023' as const,
-    Layers: u.layerArns,
+    ...(image ? {} : { Handler: u.handler, Runtime: 'provided.al2023' as const, Layers: u.layerArns }),
     MemorySize: s.memoryMb,
     Timeout: s.timeoutSeconds,
   };
@@ -337,6 +339,11 @@ async function createOrUpdate(c: LambdaClients, u: Upsert, code: ZipContent): Pr
       const tags = existing.Tags ?? {};
       if (tags['rdeploy-project'] !== u.owner.root || tags['rdeploy-deployment'] !== u.owner.name) {
         throw new AppError('deploy-failed', `A Lambda function named ${d.functionName} exists and is not this deployment's. Choose another deployment name.`);
+      }
+      const was = existing.Configuration?.PackageType ?? 'Zip';
+      if (was !== (image ? 'Image' : 'Zip')) {
+        // Lambda cannot change a function's package type in place.
+        throw new AppError('deploy-failed', `${d.functionName} was deployed as ${was === 'Image' ? 'an image' : 'a zip'}; Lambda cannot switch a function to ${image ? 'an image' : 'a zip'} in place. Run \`rdeploy destroy ${u.owner.name}\` first, then deploy again.`);
       }
       u.ctx.progress?.report({ message: `Updating the code of ${d.functionName}` });
       await whenNoConflict(c, d.functionName, u.ctx, () => lambda.send(new sdk.lambda.UpdateFunctionCodeCommand({ FunctionName: d.functionName, ...code, Architectures: [s.architecture] })));
@@ -351,6 +358,7 @@ async function createOrUpdate(c: LambdaClients, u: Upsert, code: ZipContent): Pr
         new sdk.lambda.CreateFunctionCommand({
           FunctionName: d.functionName,
           ...config,
+          ...(image ? { PackageType: 'Image' as const } : {}),
           Code: code,
           Architectures: [s.architecture],
           Tags: ownerTags(u.owner),

@@ -5,7 +5,7 @@ import { deleteTombstone, writeRecord } from '../../core/records/store';
 import { redactSecretText } from '../../core/secrets';
 import type { Plan, Target, TargetContext } from '../Target';
 import { acquireLock } from './lock';
-import { readDeployment } from './records';
+import { readDeployment, sweeps } from './records';
 import { removeOne } from './remove';
 
 /**
@@ -132,8 +132,9 @@ async function carriedResources(target: Target, previous: DeploymentRecord | und
   // We hold the lock now: a record still saying "deploying" or "destroying" was left by a process that died.
   const unfinished = ['interrupted', 'failed', 'deploying', 'destroying'].includes(previous.status);
   if (unfinished) {
-    for (const kind of Object.keys(target.resources)) {
-      for (const id of await target.resources[kind]!.find(owner, ctx)) {
+    for (const [kind, resource] of Object.entries(target.resources)) {
+      if (!sweeps(previous, kind, resource)) continue;
+      for (const id of await resource.find(owner, ctx)) {
         if (!carried.some((r) => r.kind === kind && r.id === id)) carried.push({ kind, id, state: 'created' });
       }
     }

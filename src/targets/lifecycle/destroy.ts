@@ -5,7 +5,7 @@ import { deleteRecord, recordPath, writeRecord, writeTombstone } from '../../cor
 import { redactSecretText } from '../../core/secrets';
 import type { Target, TargetContext } from '../Target';
 import { acquireLock } from './lock';
-import { readDeploymentOrProblem } from './records';
+import { readDeploymentOrProblem, sweeps } from './records';
 import { removeOne } from './remove';
 
 /** What destroy did, in words a person recognises; printed as it is, never from the record's list. */
@@ -40,7 +40,7 @@ export async function runDestroy(target: Target, owner: Owner, ctx: TargetContex
     if (record) ctx = { ...ctx, record };
     // Reach the engine or the cloud before writing anything: what carries the labels, by kind.
     const labelled = new Map<string, string[]>();
-    for (const kind of Object.keys(target.resources)) labelled.set(kind, await target.resources[kind]!.find(owner, ctx));
+    for (const [kind, resource] of Object.entries(target.resources)) labelled.set(kind, sweeps(record, kind, resource) ? await resource.find(owner, ctx) : []);
     const report: DestroyReport = {
       name: owner.name,
       target: target.kind,

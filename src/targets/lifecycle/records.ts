@@ -108,3 +108,8 @@ async function salvageTarget(file: string): Promise<{ target?: TargetKind; unkno
 function nameOf(file: string): string {
   return file.replace(/\\/g, '/').split('/').pop()!.replace(/\.json$/, '');
 }
+
+/** Whether a sweep for leftovers should look for `kind`: see ResourceKind.unrecorded. */
+export function sweeps(record: DeploymentRecord | undefined, kind: string, resource: { unrecorded?: boolean }): boolean {
+  return !record || resource.unrecorded === true || record.resources.some((r) => r.kind === kind);
+}

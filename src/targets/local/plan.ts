@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { ownerTags, type Owner } from '../../core/owner';
 import type { RProject } from '../../core/project/model';
-import type { BuildInputs, BuildInputsFactory } from '../image/buildInputs';
+import { buildInputsHash, type BuildInputsFactory } from '../image/buildInputs';
 import { withOwnerLabels } from '../image/ownerLabels';
 import type { Plan, PlanOptions } from '../Target';
 import type { LocalPlanDetails } from './details';
@@ -24,7 +23,7 @@ export function planLocal(project: RProject, options: PlanOptions, buildInputs: 
   const build = { ...generated, dockerfile: withOwnerLabels(generated.dockerfile, owner) };
   const port = settings.port;
   const details: LocalPlanDetails = {
-    imageTag: `${imageRepository(options.name)}:${inputsHash(build)}`,
+    imageTag: `${imageRepository(options.name)}:${buildInputsHash(build)}`,
     container: containerName(options.name),
     port,
     baseImage,
@@ -106,12 +105,3 @@ export function maxPayloadBytes(s: Pick<EffectiveLocalSettings, 'maxPayloadMb'>)
  * lockfile or runtime gives a new tag. Project files are not hashed here (plan stays pure);
  * deploy removes the image a tag used to point to.
  */
-function inputsHash(build: BuildInputs): string {
-  const h = createHash('sha256');
-  h.update(build.dockerfile).update('\0').update(build.dockerignore).update('\0');
-  for (const f of [...build.files].sort((a, b) => a.path.localeCompare(b.path))) {
-    h.update(f.path).update('\0');
-    h.update(f.content !== undefined ? f.content : `source:${f.source ?? ''}`).update('\0');
-  }
-  return h.digest('hex').slice(0, 12);
-}

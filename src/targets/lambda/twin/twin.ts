@@ -47,43 +47,72 @@ export class LambdaTwin {
   static async start(docker: Pick<DockerClient, 'createContainer' | 'getContainer'>, opts: TwinOptions): Promise<LambdaTwin> {
     const manifest = await readManifest(opts.packageDir);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rdeploy-twin-'));
-    let api: RuntimeApiServer | undefined;
     try {
       for (const a of manifest.artefacts) {
         if (opts.signal?.aborted) throw cancelledError();
         await unpackZip(path.join(opts.packageDir, a.file), path.join(dir, a.kind === 'function' ? 'task' : 'opt'));
       }
-      const running = api = await RuntimeApiServer.start({ functionArn: `arn:aws:lambda:local:000000000000:function:${opts.name}` });
-      const image = opts.image ?? manifest.builderImage;
-      const container = await docker
-        .createContainer({
-          Image: image,
+      return await LambdaTwin.launch(docker, opts, {
+        image: opts.image ?? manifest.builderImage,
+        dir,
+        container: {
           Cmd: ['/var/task/bootstrap'],
           WorkingDir: '/var/task',
+          Env: [`_HANDLER=${manifest.handler}`, 'LAMBDA_TASK_ROOT=/var/task', `LD_LIBRARY_PATH=${LAMBDA_LD_LIBRARY_PATH}`],
+          Binds: [`${path.join(dir, 'opt')}:/opt:ro`, `${path.join(dir, 'task')}:/var/task:ro`],
+        },
+      });
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** A function deployed as a container image (PackageType Image): the image's own command, with Lambda's environment. */
+  static async startImage(docker: Pick<DockerClient, 'createContainer' | 'getContainer'>, opts: Omit<TwinOptions, 'packageDir'> & { image: string }): Promise<LambdaTwin> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rdeploy-twin-'));
+    try {
+      return await LambdaTwin.launch(docker, opts, { image: opts.image, dir, container: { Env: [], Binds: [] } });
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private static async launch(
+    docker: Pick<DockerClient, 'createContainer' | 'getContainer'>,
+    opts: Pick<TwinOptions, 'name' | 'memoryMb' | 'timeoutSeconds'>,
+    spec: { image: string; dir: string; container: { Cmd?: string[]; WorkingDir?: string; Env: string[]; Binds: string[] } },
+  ): Promise<LambdaTwin> {
+    const api = await RuntimeApiServer.start({ functionArn: `arn:aws:lambda:local:000000000000:function:${opts.name}` });
+    try {
+      const { Binds, Env, ...rest } = spec.container;
+      const container = await docker
+        .createContainer({
+          Image: spec.image,
+          ...rest,
           User: UNPRIVILEGED,
           Env: [
-            `AWS_LAMBDA_RUNTIME_API=${running.address}`,
-            `_HANDLER=${manifest.handler}`,
-            'LAMBDA_TASK_ROOT=/var/task',
+            `AWS_LAMBDA_RUNTIME_API=${api.address}`,
             'LAMBDA_RUNTIME_DIR=/var/runtime',
             `AWS_LAMBDA_FUNCTION_NAME=${opts.name}`,
             `AWS_LAMBDA_FUNCTION_MEMORY_SIZE=${opts.memoryMb}`,
             'AWS_LAMBDA_FUNCTION_VERSION=$LATEST',
-            `LD_LIBRARY_PATH=${LAMBDA_LD_LIBRARY_PATH}`,
             'TZ=:UTC',
+            ...Env,
           ],
           HostConfig: {
             NetworkMode: 'host',
-            Binds: [`${path.join(dir, 'opt')}:/opt:ro`, `${path.join(dir, 'task')}:/var/task:ro`],
+            Binds,
             Memory: opts.memoryMb * 1024 * 1024,
             ReadonlyRootfs: true,
             Tmpfs: { '/tmp': 'rw,size=512m' },
           },
         })
         .catch((e: unknown) => {
-          throw new AppError('invoke-failed', `Docker could not create the local Lambda twin from ${image}: ${dockerMessage(e)}.`, { cause: e });
+          throw new AppError('invoke-failed', `Docker could not create the local Lambda twin from ${spec.image}: ${dockerMessage(e)}.`, { cause: e });
         });
-      const twin = new LambdaTwin(docker, running, container.id, dir, opts.timeoutSeconds);
+      const twin = new LambdaTwin(docker, api, container.id, spec.dir, opts.timeoutSeconds);
       await container.start().catch(async (e: unknown) => {
         await twin.close();
         throw new AppError('invoke-failed', `Docker could not start the local Lambda twin: ${dockerMessage(e)}.`, { cause: e });
@@ -91,8 +120,7 @@ export class LambdaTwin {
       twin.exited = container.wait().then((r: { StatusCode: number }) => r.StatusCode, () => -1);
       return twin;
     } catch (e) {
-      await api?.close();
-      await rm(dir, { recursive: true, force: true });
+      await api.close().catch(() => undefined); // already closed when the twin's own close() ran
       throw e;
     }
   }
