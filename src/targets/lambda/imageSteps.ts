@@ -8,7 +8,8 @@ import type { LambdaPlanDetails, LambdaRecordDetails } from './details';
 import { ensureRepository, imageSize, registryLogin } from './ecr';
 import { BASIC_EXECUTION_POLICY, LAMBDA_TRUST_POLICY } from './names';
 import { checkImageQuotas } from './package/quotas';
-import { createOrUpdate, ensureRole } from './steps';
+import { createOrUpdate } from './function';
+import { ensureRole } from './roles';
 
 /**
  * Image mode: the Lambda image built by the platform pipeline (runtime in `lambda` mode), the
