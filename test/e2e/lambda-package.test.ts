@@ -156,6 +156,13 @@ describe('rdeploy package --target lambda', () => {
     expect(bad.stderr).toMatch(/the handler of "the handler" failed: wt and hp must have the same length/);
   });
 
+  it('invoke --local in image mode runs the image a deploy would push, the same answer', async () => {
+    const ok = await rdeploy(['invoke', '--local', '--target', 'lambda', '--project', project.root, '--name', name, '--base-image', BASE_IMAGE, '--set', 'packageType=image', '--payload', 'one-car', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, result: { transmission: 'manual' }, log: expect.stringContaining('scored 1 car(s)') });
+    execFileSync('docker', ['image', 'rm', '-f', ...docker('images', '-q', `rdeploy-lambda/${name}`).split('\n').filter(Boolean)], { stdio: 'ignore' });
+  });
+
   it('never writes into a folder that is not a package', async () => {
     const foreign = path.join(tmp, 'foreign');
     cpSync(path.join(project.root, 'samples'), foreign, { recursive: true });

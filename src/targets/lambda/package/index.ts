@@ -5,6 +5,7 @@ import { AppError } from '../../../core/errors';
 import type { RProject } from '../../../core/project/model';
 import { buildImage } from '../../image/buildImage';
 import { generatedBuildInputs } from '../../image/generatedBuildInputs';
+import { buildInputsHash } from '../../image/buildInputs';
 import { buildProjectImage } from '../../image/projectImage';
 import type { PackagedFile, PackageOptions, PackageResult, Packaging } from '../../Packaging';
 import type { TargetContext } from '../../Target';
@@ -29,10 +30,22 @@ export const MANIFEST_FILE = 'manifest.json';
  */
 export const lambdaPackaging: Packaging = {
   async invokeLocal(project, options, payload, ctx) {
-    const packaged = await lambdaPackaging.package(project, options, ctx);
     const settings = lambdaDefaults(options.settings as LambdaSettings);
-    ctx.progress?.report({ message: 'Starting the function in local Docker (the local twin of Lambda)' });
-    const twin = await LambdaTwin.start(await ctx.connections.docker(), { packageDir: packaged.out, name: options.name, memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const docker = await ctx.connections.docker();
+    const limits = { name: options.name, memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+    let twin: LambdaTwin;
+    if (settings.packageType === 'image') {
+      // Image mode: the very image a deploy would push, run as Lambda runs it.
+      const baseImage = options.builderImage ?? `rocker/r-ver:${project.rVersion ?? 'latest'}`;
+      const inputs = generatedBuildInputs(project, { baseImage, mode: 'lambda', ...(options.exclude ? { exclude: options.exclude } : {}) });
+      const image = await buildProjectImage(docker, { root: project.root, inputs, tag: `rdeploy-lambda/${options.name}:${buildInputsHash(inputs)}`, signal: ctx.signal, progress: ctx.progress });
+      ctx.progress?.report({ message: 'Starting the function image in local Docker (the local twin of Lambda)' });
+      twin = await LambdaTwin.startImage(docker, { ...limits, image });
+    } else {
+      const packaged = await lambdaPackaging.package(project, options, ctx);
+      ctx.progress?.report({ message: 'Starting the function in local Docker (the local twin of Lambda)' });
+      twin = await LambdaTwin.start(docker, { ...limits, packageDir: packaged.out });
+    }
     try {
       const result = await twin.invoke(payload, ctx.signal);
       const lines = await twin.logLines(200);
