@@ -13,14 +13,14 @@ import type { LambdaRecordDetails } from '../../src/targets/lambda/details';
 import { EcrDouble, IamDouble, LogsDouble, S3Server, SchedulerDouble, StsDouble } from '../doubles/aws';
 import { LambdaDouble } from '../doubles/aws/lambda';
 import { BASE_IMAGE, ensureGlibcOnlyImage, requireEngineAndBaseImage } from '../support/docker';
+import { pointAwsAt } from '../support/awsEnv';
 import { lambdaRunner } from '../support/lambdaRunner';
 
 // The whole Lambda cycle through the real AWS SDK clients, against doubles of Lambda, IAM, STS
 // and CloudWatch Logs on 127.0.0.1 (AWS_ENDPOINT_URL_<SERVICE>). The double runs what it was sent
 // for real: the uploaded zips, unpacked into a container with no R, against our Runtime API.
 const name = `lc-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_SCHEDULER', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
-const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+let restoreEnv: () => void = () => undefined;
 let lambda: LambdaDouble;
 let iam: IamDouble;
 let sts: StsDouble;
@@ -50,26 +50,11 @@ describe('the lambda target against AWS doubles', () => {
     sts = await StsDouble.start();
     scheduler = await SchedulerDouble.start();
     ecr = await EcrDouble.start({ registry: '127.0.0.1:1' }); // zip mode pushes nothing; a destroy without a record still looks
-    Object.assign(process.env, {
-      // Any service without a double of its own goes to a closed port on this machine, never to AWS.
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
-      AWS_ENDPOINT_URL_IAM: iam.endpoint,
-      AWS_ENDPOINT_URL_STS: sts.endpoint,
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
-      AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_ECR: ecr.endpoint,
-      // The only key s3rver knows; the other doubles take any.
-      AWS_ACCESS_KEY_ID: S3Server.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3Server.credentials.secretAccessKey,
-      AWS_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/nonexistent/config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
-    delete process.env.AWS_PROFILE;
-    delete process.env.AWS_SESSION_TOKEN;
+    // The only key s3rver knows; the other doubles take any.
+    restoreEnv = pointAwsAt(
+      { LAMBDA: lambda.endpoint, IAM: iam.endpoint, STS: sts.endpoint, CLOUDWATCH_LOGS: logs.endpoint, SCHEDULER: scheduler.endpoint, S3: s3.endpoint, ECR: ecr.endpoint },
+      S3Server.credentials,
+    );
     deployments = new Deployments({ connections: standardConnections(), tool: 'the e2e tests' });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-lc-'));
     cpSync(path.join(__dirname, '../../examples/mtcars-glm'), path.join(tmp, 'mtcars-glm'), { recursive: true, filter: (src) => !src.includes('.rdeploy') });
@@ -78,10 +63,7 @@ describe('the lambda target against AWS doubles', () => {
   afterAll(async () => {
     await runner?.close();
     await Promise.all([lambda?.close(), iam?.close(), sts?.close(), logs?.close(), scheduler?.close(), s3?.close(), ecr?.close()]);
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
     rmSync(tmp, { recursive: true, force: true });
   });
 

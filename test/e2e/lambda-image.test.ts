@@ -11,6 +11,7 @@ import type { LambdaRecordDetails } from '../../src/targets/lambda/details';
 import { EcrDouble, IamDouble, LogsDouble, StsDouble } from '../doubles/aws';
 import { LambdaDouble } from '../doubles/aws/lambda';
 import { BASE_IMAGE, requireEngineAndBaseImage } from '../support/docker';
+import { pointAwsAt } from '../support/awsEnv';
 import { lambdaRunner } from '../support/lambdaRunner';
 import { startRegistry, type TestRegistry } from '../support/registry';
 
@@ -18,8 +19,7 @@ import { startRegistry, type TestRegistry } from '../support/registry';
 // pushed with ECR's token into a real registry behind the ECR double, the function created from
 // its digest; the Lambda double pulls and runs that very image for each invocation.
 const name = `li-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_LAMBDA', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
-const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+let restoreEnv: () => void = () => undefined;
 const PASSWORD = 'ecr-token-password-not-real';
 let registry: TestRegistry;
 let ecr: EcrDouble;
@@ -42,22 +42,7 @@ describe('the lambda target in image mode, against AWS doubles and a real regist
     ecr = await EcrDouble.start({ registry: registry.host, username: 'AWS', password: PASSWORD });
     iam = await IamDouble.start();
     sts = await StsDouble.start();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9', // any service without a double: a closed local port, never AWS
-      AWS_ENDPOINT_URL_ECR: ecr.endpoint,
-      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
-      AWS_ENDPOINT_URL_IAM: iam.endpoint,
-      AWS_ENDPOINT_URL_STS: sts.endpoint,
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
-      AWS_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/nonexistent/config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    });
-    delete process.env.AWS_PROFILE;
-    delete process.env.AWS_SESSION_TOKEN;
+    restoreEnv = pointAwsAt({ ECR: ecr.endpoint, LAMBDA: lambda.endpoint, IAM: iam.endpoint, STS: sts.endpoint, CLOUDWATCH_LOGS: logs.endpoint });
     deployments = new Deployments({ connections: standardConnections(), tool: 'the e2e tests' });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-li-'));
     cpSync(path.join(__dirname, '../../examples/mtcars-glm'), path.join(tmp, 'mtcars-glm'), { recursive: true, filter: (src) => !src.includes('.rdeploy') });
@@ -67,10 +52,7 @@ describe('the lambda target in image mode, against AWS doubles and a real regist
     await runner?.close();
     await Promise.all([lambda?.close(), ecr?.close(), iam?.close(), sts?.close(), logs?.close()]);
     await registry?.stop();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
     rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -2,14 +2,13 @@ import { AppError } from '../../core/errors';
 import type { Owner } from '../../core/owner';
 import { buildProjectImage } from '../image/projectImage';
 import { pushImage } from '../image/push';
-import type { DeployStep, Plan, StepState, TargetContext } from '../Target';
+import type { DeployStep, Plan, TargetContext } from '../Target';
 import { lambdaClients } from './clients';
 import type { LambdaPlanDetails, LambdaRecordDetails } from './details';
 import { ensureRepository, imageSize, registryLogin } from './ecr';
-import { BASIC_EXECUTION_POLICY, LAMBDA_TRUST_POLICY } from './names';
 import { checkImageQuotas } from './package/quotas';
 import { createOrUpdate } from './function';
-import { ensureRole } from './roles';
+import { executionRoleStep } from './roles';
 
 /**
  * Image mode: the Lambda image built by the platform pipeline (runtime in `lambda` mode), the
@@ -37,18 +36,7 @@ export function lambdaImageSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
         return { details };
       },
     },
-    ...(d.roleName
-      ? [
-          {
-            title: `Creating the execution role ${d.roleName}`,
-            creates: { kind: 'role', id: d.roleName },
-            run: async ({ ctx, owner }: StepState) => {
-              roleArn = await ensureRole(await clients(ctx), d.roleName!, owner, ctx, { trust: LAMBDA_TRUST_POLICY, description: `R Deploy: execution role of ${owner.name}`, managedPolicy: BASIC_EXECUTION_POLICY });
-              return { id: d.roleName!, details: { roleArn } };
-            },
-          },
-        ]
-      : []),
+    ...(d.roleName ? [executionRoleStep(d.roleName, clients, (arn) => (roleArn = arn))] : []),
     {
       title: `Creating the ECR repository ${img.repository}`,
       creates: { kind: 'repository', id: img.repository },

@@ -13,16 +13,11 @@ import { checkPayload } from './package/quotas';
  * A payload Lambda would refuse is refused here, before anything is sent.
  */
 export async function invokeLambda(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<InvokeResult> {
-  const d = lambdaRecordDetails(record.details);
-  if (!d.functionArn) throw new AppError('invoke-failed', `"${record.name}" has no function yet (its status is ${record.status}). Deploy it with \`rdeploy deploy --target lambda\`.`);
-  const bytes = Buffer.from(payload, 'utf8');
-  const tooLarge = checkPayload(bytes.length, 'RequestResponse');
-  if (tooLarge) throw new AppError('payload-invalid', tooLarge.message);
-  const { lambda, sdk } = await lambdaClients({ ...ctx, record }, recordScope({ ...ctx, record }));
+  const { functionArn, bytes, lambda, sdk } = await prepare(record, payload, 'RequestResponse', ctx);
   const started = performance.now();
   let out;
   try {
-    out = await lambda.send(new sdk.lambda.InvokeCommand({ FunctionName: d.functionArn, Payload: bytes, LogType: 'Tail' }), { abortSignal: ctx.signal });
+    out = await lambda.send(new sdk.lambda.InvokeCommand({ FunctionName: functionArn, Payload: bytes, LogType: 'Tail' }), { abortSignal: ctx.signal });
   } catch (e) {
     if (ctx.signal?.aborted) throw cancelledError();
     const failure = awsFailure(`Invoking ${record.name}`, e);
@@ -50,17 +45,23 @@ export async function invokeLambda(record: DeploymentRecord, payload: string, ct
 
 /** An Event invocation: Lambda queues it (202) and retries a failure twice; the answer goes nowhere. 1 MB at most. */
 export async function invokeLambdaAsync(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<{ requestId?: string }> {
-  const d = lambdaRecordDetails(record.details);
-  if (!d.functionArn) throw new AppError('invoke-failed', `"${record.name}" has no function yet (its status is ${record.status}). Deploy it with \`rdeploy deploy --target lambda\`.`);
-  const bytes = Buffer.from(payload, 'utf8');
-  const tooLarge = checkPayload(bytes.length, 'Event');
-  if (tooLarge) throw new AppError('payload-invalid', tooLarge.message);
-  const { lambda, sdk } = await lambdaClients({ ...ctx, record }, recordScope({ ...ctx, record }));
+  const { functionArn, bytes, lambda, sdk } = await prepare(record, payload, 'Event', ctx);
   try {
-    const out = await lambda.send(new sdk.lambda.InvokeCommand({ FunctionName: d.functionArn, Payload: bytes, InvocationType: 'Event' }), { abortSignal: ctx.signal });
+    const out = await lambda.send(new sdk.lambda.InvokeCommand({ FunctionName: functionArn, Payload: bytes, InvocationType: 'Event' }), { abortSignal: ctx.signal });
     return out.$metadata.requestId ? { requestId: out.$metadata.requestId } : {};
   } catch (e) {
     if (ctx.signal?.aborted) throw cancelledError();
     throw new AppError('invoke-failed', awsFailure(`Queueing an invocation of ${record.name}`, e).message, { cause: e });
   }
+}
+
+/** The function to call, the payload as bytes (refused here when Lambda would refuse it), and the clients. */
+async function prepare(record: DeploymentRecord, payload: string, type: 'RequestResponse' | 'Event', ctx: TargetContext) {
+  const { functionArn } = lambdaRecordDetails(record.details);
+  if (!functionArn) throw new AppError('invoke-failed', `"${record.name}" has no function yet (its status is ${record.status}). Deploy it with \`rdeploy deploy --target lambda\`.`);
+  const bytes = Buffer.from(payload, 'utf8');
+  const tooLarge = checkPayload(bytes.length, type);
+  if (tooLarge) throw new AppError('payload-invalid', tooLarge.message);
+  const scoped = { ...ctx, record };
+  return { functionArn, bytes, ...(await lambdaClients(scoped, recordScope(scoped))) };
 }

@@ -1,7 +1,8 @@
 import { AppError, cancelledError } from '../../core/errors';
 import { ownerTags, type Owner } from '../../core/owner';
 import { awsFailure } from '../../clouds/aws/session';
-import type { TargetContext } from '../Target';
+import type { DeployStep, TargetContext } from '../Target';
+import { BASIC_EXECUTION_POLICY, LAMBDA_TRUST_POLICY } from './names';
 import type { LambdaClients } from './clients';
 import { roleResource } from './resources';
 
@@ -60,3 +61,20 @@ export async function whenRoleUsable<T>(ctx: TargetContext, call: () => Promise<
   }
 }
 
+
+/** The deploy step that creates (or reuses) the function's execution role; `set` receives its ARN for the later steps. */
+export function executionRoleStep(roleName: string, clients: (ctx: TargetContext) => Promise<LambdaClients>, set: (arn: string) => void): DeployStep {
+  return {
+    title: `Creating the execution role ${roleName}`,
+    creates: { kind: 'role', id: roleName },
+    run: async ({ ctx, owner }) => {
+      const roleArn = await ensureRole(await clients(ctx), roleName, owner, ctx, {
+        trust: LAMBDA_TRUST_POLICY,
+        description: `R Deploy: execution role of ${owner.name}`,
+        managedPolicy: BASIC_EXECUTION_POLICY,
+      });
+      set(roleArn);
+      return { id: roleName, details: { roleArn } };
+    },
+  };
+}

@@ -6,10 +6,8 @@ import type { DeployStep, Plan, StepState, TargetContext } from '../Target';
 import { awsErrorName, lambdaClients, type LambdaClients } from './clients';
 import type { LambdaPlanDetails, LambdaRecordDetails } from './details';
 import {
-  BASIC_EXECUTION_POLICY,
   INVOKE_POLICY_NAME,
   invokeOnlyPolicy,
-  LAMBDA_TRUST_POLICY,
   layerDescription,
   layerName,
   layerOwnedBy,
@@ -23,7 +21,7 @@ import type { LambdaManifest, ManifestArtefact } from './package/manifest';
 import { layersResource } from './resources';
 import { ensureUrl, upsertFunction } from './function';
 import { lambdaImageSteps } from './imageSteps';
-import { ensureRole } from './roles';
+import { ensureRole, executionRoleStep } from './roles';
 import { ensureSchedule } from './schedule';
 import { StagingArea } from './staging';
 
@@ -63,22 +61,7 @@ export function lambdaSteps(plan: Plan<LambdaPlanDetails>): DeployStep[] {
         return { details };
       },
     },
-    ...(d.roleName
-      ? [
-          {
-            title: `Creating the execution role ${d.roleName}`,
-            creates: { kind: 'role', id: d.roleName },
-            run: async ({ ctx, owner }: StepState) => {
-              roleArn = await ensureRole(await clients(ctx), d.roleName!, owner, ctx, {
-                trust: LAMBDA_TRUST_POLICY,
-                description: `R Deploy: execution role of ${owner.name}`,
-                managedPolicy: BASIC_EXECUTION_POLICY,
-              });
-              return { id: d.roleName!, details: { roleArn } };
-            },
-          },
-        ]
-      : []),
+    ...(d.roleName ? [executionRoleStep(d.roleName, clients, (arn) => (roleArn = arn))] : []),
     {
       title: 'Publishing the layers',
       creates: { kind: 'layers', id: d.layerPrefix },
