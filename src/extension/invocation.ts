@@ -27,6 +27,8 @@ export interface ShownResult {
   body: unknown;
   raw: string;
   durationMs: number;
+  /** The end of the function's log for this call (Lambda), shown beside the answer. */
+  logTail?: string;
 }
 
 /**
@@ -40,6 +42,12 @@ export async function showResponse(ctx: RDeployContext, who: string, result: Sho
   // Called from code (the CodeLens), keep the code in view and answer beside it.
   const fromCode = vscode.window.activeTextEditor?.document.uri.scheme === 'file';
   await ctx.documents.response.show(uri, 'json', true, fromCode ? vscode.ViewColumn.Beside : undefined);
+  if (result.logTail) {
+    // The cloud's log excerpt for this very call (Lambda's last 4 KB): why it answered as it did.
+    const log = ctx.documents.response.create(`${who} · ${status} · log.txt`, `${result.logTail.trimEnd()}\n`);
+    await ctx.documents.response.show(log, 'log', true, vscode.ViewColumn.Beside);
+    await ctx.documents.response.show(uri, 'json', true, fromCode ? vscode.ViewColumn.Beside : undefined);
+  }
   if (!result.ok) {
     const why = handlerError(result.body) ?? vscode.l10n.t('the handler failed');
     void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', who, why));
