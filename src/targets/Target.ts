@@ -201,6 +201,12 @@ export interface Target<D = unknown> {
   /** What the live operations reach for the anchor (its id, or the name they fall back to); default: the record's current one. */
   anchorRef?(record: DeploymentRecord): string | undefined;
   invoke(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<InvokeResult>;
+  /**
+   * Deletes the logs the target keeps apart from the deployment (Lambda: its CloudWatch log group,
+   * kept by a plain destroy so that what happened stays readable); `destroy --logs`. Returns what
+   * it removed, or undefined when there was nothing. Absent where the logs go with the deployment.
+   */
+  purgeLogs?(owner: Owner, record: DeploymentRecord | undefined, ctx: TargetContext): Promise<string | undefined>;
   /** Fire and forget (Lambda's Event invocation): queued, not answered. Absent where the target has no queue. */
   invokeAsync?(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<{ requestId?: string }>;
   logs(record: DeploymentRecord, opts: LogOptions, ctx: TargetContext): AsyncIterable<LogEvent>;

@@ -186,8 +186,11 @@ describe('the lambda target against AWS doubles', () => {
     expect(lambda.functions().filter((f) => f.name === `rdeploy-${other}`)).toEqual([]);
   });
 
-  it('destroy leaves nothing tagged in any double, and a second destroy finds nothing', async () => {
-    await deployments.destroy(owner());
+  it('destroy (--logs) leaves nothing tagged in any double, the log group gone too, and a second destroy finds nothing', async () => {
+    expect(logs.groups()).toContain(`/aws/lambda/rdeploy-${name}`);
+    const report = await deployments.destroy(owner(), {}, undefined, { logs: true });
+    expect(report).toMatchObject({ removed: expect.arrayContaining([`log group /aws/lambda/rdeploy-${name}`]) });
+    expect(logs.groups()).not.toContain(`/aws/lambda/rdeploy-${name}`);
     expect(lambda.functions()).toEqual([]);
     expect(lambda.layerVersions()).toEqual([]);
     expect(iam.roles()).toEqual([]);

@@ -13,15 +13,16 @@ export function destroyCommand(program: Command): void {
     .description('remove a deployment and everything it created (containers, images, cloud resources); safe to repeat')
     .option('--project <dir>', 'the R project that holds the deployment')
     .addOption(new Option('--target <target>', 'where to look when the record cannot be read (default: what the record says, else local)').choices([...TARGET_KINDS]))
+    .option('--logs', "also delete the logs the target keeps apart (Lambda: the CloudWatch log group, kept by default)")
     .option('--json', 'print JSON')
-    .action((name: string, opts: { project?: string; target?: TargetKind; json?: boolean }) =>
+    .action((name: string, opts: { project?: string; target?: TargetKind; logs?: boolean; json?: boolean }) =>
       runCommand(program.opts(), async ({ cwd, signal, verbose }) => {
         const root = await locateForDestroy(name, cwd, opts.project);
         const notFound = () =>
           new AppError('not-found', `No deployment named "${name}" in ${opts.project ?? cwd} or the R projects below it. Run \`rdeploy ls\` to see the deployments, or pass --project <dir>.`);
         if (!root) throw notFound();
         const progress = createProgress({ verbose, quiet: Boolean(opts.json) });
-        const report = await deployments().destroy({ root, name }, { signal, progress }, opts.target);
+        const report = await deployments().destroy({ root, name }, { signal, progress }, opts.target, { logs: Boolean(opts.logs) });
         progress.stop('ok');
         if (report === undefined) throw notFound();
         if (report === 'nothing-left') {

@@ -5,7 +5,7 @@ import type { Target, TargetCheck, TargetContext } from '../Target';
 import { lambdaClients } from './clients';
 import { LambdaRecordDetailsSchema, lambdaRecordDetails, type LambdaPlanDetails } from './details';
 import { invokeLambda, invokeLambdaAsync } from './invoke';
-import { lambdaLogs } from './logs';
+import { lambdaLogs, purgeLambdaLogs } from './logs';
 import { lambdaUsage, planLambda } from './plan';
 import { functionResource, layersResource, roleResource, scheduleResource, schedulerRoleResource, urlResource } from './resources';
 import { lambdaDefaults, LambdaSettingsSchema, type LambdaSettings } from './settings';
@@ -52,6 +52,7 @@ export const lambdaTarget: Target<LambdaPlanDetails> = {
   invoke: (record, payload, ctx) => invokeLambda(record, payload, ctx),
   invokeAsync: (record, payload, ctx) => invokeLambdaAsync(record, payload, ctx),
   logs: (record, opts, ctx) => lambdaLogs(record, opts, ctx),
+  purgeLogs: (owner, record, ctx) => purgeLambdaLogs(owner, record, ctx),
   status: (record, ctx) => lambdaStatus(record, ctx),
   describe(record: DeploymentRecord) {
     const d = lambdaRecordDetails(record.details);

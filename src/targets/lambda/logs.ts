@@ -1,4 +1,5 @@
 import type { LogEvent } from '../../core/deployment';
+import type { Owner } from '../../core/owner';
 import type { DeploymentRecord } from '../../core/records/record';
 import { awsFailure } from '../../clouds/aws/session';
 import type { LogOptions, TargetContext } from '../Target';
@@ -105,4 +106,18 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
+}
+
+/** `destroy --logs`: the function's log group, which a plain destroy keeps (Lambda writes it, not R Deploy). */
+export async function purgeLambdaLogs(owner: Owner, record: DeploymentRecord | undefined, ctx: TargetContext): Promise<string | undefined> {
+  const scoped = record ? { ...ctx, record } : ctx;
+  const { logs, sdk } = await lambdaClients(scoped, recordScope(scoped));
+  const group = logGroupName(owner.name);
+  try {
+    await logs.send(new sdk.logs.DeleteLogGroupCommand({ logGroupName: group }));
+    return `log group ${group}`;
+  } catch (e) {
+    if (awsErrorName(e) === 'ResourceNotFoundException') return undefined;
+    throw awsFailure(`Deleting the log group ${group}`, e);
+  }
 }

@@ -4,7 +4,7 @@ import type { Owner } from '../../core/owner';
 import type { RProject } from '../../core/project/model';
 import { currentResource, type DeploymentRecord } from '../../core/records/record';
 import { readTombstone, recordPath } from '../../core/records/store';
-import { getPackaging, getTarget, isTargetKind, type TargetKind } from '../catalogue';
+import { getPackaging, getTarget, isTargetKind, targetLabel, type TargetKind } from '../catalogue';
 import type { PackageOptions, PackageResult } from '../Packaging';
 import type { Connections, InvokeResult, LogEvent, LogOptions, Plan, PlanOptions, Progress, Status, Target, TargetContext } from '../Target';
 import { runDeploy } from './deploy';
@@ -71,7 +71,7 @@ export class Deployments {
    * record, by the labels or tags of the target the file names, or the one the user names
    * (`target`). `undefined` when this project never had such a deployment.
    */
-  async destroy(owner: Owner, work: Work = {}, target?: TargetKind): Promise<DestroyReport | 'nothing-left' | undefined> {
+  async destroy(owner: Owner, work: Work = {}, target?: TargetKind, opts: { logs?: boolean } = {}): Promise<DestroyReport | 'nothing-left' | undefined> {
     const { record, problem } = await readDeploymentOrProblem(owner.root, owner.name);
     if (problem?.unknownTarget !== undefined) {
       // Guessing would delete the record and say "destroyed" while the real resources run on.
@@ -86,7 +86,14 @@ export class Deployments {
     const tombstone = record || problem ? undefined : await readTombstone(owner.root, owner.name);
     // With no record at all, the local target's labels are cheap and free to look for.
     const kind = record?.target ?? problem?.target ?? target ?? (tombstone && isTargetKind(tombstone.target) ? tombstone.target : 'local');
+    const purge = this.target(kind).purgeLogs;
+    // Refused before anything is removed, not after.
+    if (opts.logs && !purge) throw new AppError('usage', `A ${targetLabel(kind)} deployment's logs go with it: destroy it without --logs.`);
     const report = await runDestroy(this.target(kind), owner, this.context(work), this.options.tool);
+    if (opts.logs && purge) {
+      const gone = await purge(owner, record, this.context(work));
+      if (gone) report.removed.push(gone);
+    }
     if (record || problem || report.removed.length) return report;
     return tombstone ? 'nothing-left' : undefined;
   }
