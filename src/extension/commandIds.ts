@@ -4,6 +4,7 @@ export const COMMAND_IDS = [
   'rdeploy.invoke',
   'rdeploy.openInvokePanel',
   'rdeploy.invokeLocally',
+  'rdeploy.invokeLocalTwin',
   'rdeploy.tailLogs',
   'rdeploy.stopTailing',
   'rdeploy.redeploy',

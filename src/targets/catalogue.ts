@@ -119,6 +119,11 @@ export function getTarget(kind: string): Target {
   return entry.target();
 }
 
+/** Whether a kind has a local twin: artefacts that `rdeploy invoke --local` runs in Docker as its cloud does. */
+export function hasLocalTwin(kind: string): boolean {
+  return Boolean((CATALOGUE.find((e) => e.kind === kind) as CatalogueEntry | undefined)?.packaging);
+}
+
 /** How a kind builds its artefacts ahead of a deploy, or one clear sentence when it builds none. */
 export function getPackaging(kind: string): Packaging {
   const entry: CatalogueEntry = catalogueEntry(kind);

@@ -34,8 +34,12 @@ export function deploymentState(record: DeploymentRecord, live: LiveStatus | und
   return live.status.state;
 }
 
-export function deploymentContextValue(record: DeploymentRecord, state: DeploymentState): string {
-  return `deployment.${record.target}.${state}`;
+/**
+ * The tree item's contextValue, which package.json's menus match: `deployment.<target>.<state>`,
+ * plus `.twin` when the target can run the deployment's artefacts locally (Invoke Locally in Docker).
+ */
+export function deploymentContextValue(record: DeploymentRecord, state: DeploymentState, opts: { twin?: boolean } = {}): string {
+  return `deployment.${record.target}.${state}${opts.twin ? '.twin' : ''}`;
 }
 
 export interface StateIcon {

@@ -4,6 +4,7 @@ import { copyText } from './copyText';
 import { deployModel } from './deployModel';
 import { destroyDeployment } from './destroyDeployment';
 import { invokeHandlerLocally } from './invokeHandlerLocally';
+import { invokeLocalTwin } from './invokeLocalTwin';
 import { invokeWithPayload } from './invokeWithPayload';
 import { openInvokePanel } from './openInvokePanel';
 import { previewDockerfile } from './previewDockerfile';
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'rdeploy.invoke': invokeWithPayload,
   'rdeploy.openInvokePanel': openInvokePanel,
   'rdeploy.invokeLocally': invokeHandlerLocally,
+  'rdeploy.invokeLocalTwin': invokeLocalTwin,
   'rdeploy.tailLogs': tailLogs,
   'rdeploy.stopTailing': stopTailing,
   'rdeploy.redeploy': redeploy,

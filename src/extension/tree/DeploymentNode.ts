@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { hasLocalTwin } from '../../targets/catalogue';
 import type { DeploymentRecord } from '../../core/records/record';
 import {
   deploymentContextValue,
@@ -41,7 +42,8 @@ export class DeploymentNode implements TreeNode {
     const live = this.tree.model.liveStatus(this.id);
     const t = new vscode.TreeItem(this.record.name, vscode.TreeItemCollapsibleState.Collapsed);
     t.id = this.id;
-    t.contextValue = deploymentContextValue(this.record, state);
+    // Targets that package artefacts can run them locally as their cloud would (the local twin).
+    t.contextValue = deploymentContextValue(this.record, state, { twin: hasLocalTwin(this.record.target) });
     const icon = deploymentIcon(state);
     t.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
     const host = state === 'running' ? endpointHost(this.record.endpoint) : undefined;

@@ -57,15 +57,26 @@ describe('tree menus in package.json agree with deploymentState.ts', () => {
       for (const e of entries) expect(e.when, `${command} ${e.group}`).toBeTruthy();
     });
 
-    for (const target of ['local', 'lambda']) {
-      it.each(DEPLOYMENT_STATES.map((s) => [s]))(`${command} on a ${target} deployment in state %s`, (state) => {
-        const context = { view: 'rdeploy.deployments', viewItem: deploymentContextValue(record(target), state) };
+    for (const [target, twin] of [['local', false], ['lambda', false], ['lambda', true]] as const) {
+      it.each(DEPLOYMENT_STATES.map((s) => [s]))(`${command} on a ${target}${twin ? ' (local twin)' : ''} deployment in state %s`, (state) => {
+        const context = { view: 'rdeploy.deployments', viewItem: deploymentContextValue(record(target), state, { twin }) };
         for (const e of entries) expect(evaluate(e.when!, context), `${command} (${e.group}) when ${state}`).toBe(allowed(state));
         // Never on a project node.
         for (const e of entries) expect(evaluate(e.when!, { view: 'rdeploy.deployments', viewItem: 'project' })).toBe(false);
       });
     }
   }
+
+  it('Invoke Locally in Docker is offered on every deployment whose target has a local twin, and on no other', () => {
+    const entries = itemMenus.filter((e) => e.command === 'rdeploy.invokeLocalTwin');
+    expect(entries.length).toBeGreaterThan(0);
+    for (const state of DEPLOYMENT_STATES) {
+      for (const e of entries) {
+        expect(evaluate(e.when!, { view: 'rdeploy.deployments', viewItem: deploymentContextValue(record('lambda'), state, { twin: true }) })).toBe(true);
+        expect(evaluate(e.when!, { view: 'rdeploy.deployments', viewItem: deploymentContextValue(record('local'), state) })).toBe(false);
+      }
+    }
+  });
 
   it('the evaluator reads what the regexes say (so the checks above can fail)', () => {
     expect(evaluate('view == rdeploy.deployments && viewItem =~ /^deployment\\.[a-z]+\\.(running)$/', { view: 'rdeploy.deployments', viewItem: 'deployment.local.running' })).toBe(true);
