@@ -13,7 +13,7 @@ import type { LambdaRecordDetails } from '../../src/targets/lambda/details';
 import { EcrDouble, IamDouble, LogsDouble, S3Server, SchedulerDouble, StsDouble } from '../doubles/aws';
 import { LambdaDouble } from '../doubles/aws/lambda';
 import { BASE_IMAGE, ensureGlibcOnlyImage, requireEngineAndBaseImage } from '../support/docker';
-import { pointAwsAt } from '../support/awsEnv';
+import { filesHolding, pointAwsAt } from '../support/awsEnv';
 import { lambdaRunner } from '../support/lambdaRunner';
 
 // The whole Lambda cycle through the real AWS SDK clients, against doubles of Lambda, IAM, STS
@@ -21,6 +21,7 @@ import { lambdaRunner } from '../support/lambdaRunner';
 // for real: the uploaded zips, unpacked into a container with no R, against our Runtime API.
 const name = `lc-${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 let restoreEnv: () => void = () => undefined;
+const SECRET = 'sEcReT-aws-key-never-in-a-record';
 let lambda: LambdaDouble;
 let iam: IamDouble;
 let sts: StsDouble;
@@ -53,7 +54,8 @@ describe('the lambda target against AWS doubles', () => {
     // The only key s3rver knows; the other doubles take any.
     restoreEnv = pointAwsAt(
       { LAMBDA: lambda.endpoint, IAM: iam.endpoint, STS: sts.endpoint, CLOUDWATCH_LOGS: logs.endpoint, SCHEDULER: scheduler.endpoint, S3: s3.endpoint, ECR: ecr.endpoint },
-      S3Server.credentials,
+      // s3rver checks the key id only: the secret can be one that a grep finds anywhere it leaks.
+      { accessKeyId: S3Server.credentials.accessKeyId, secretAccessKey: SECRET },
     );
     deployments = new Deployments({ connections: standardConnections(), tool: 'the e2e tests' });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-lc-'));
@@ -184,6 +186,10 @@ describe('the lambda target against AWS doubles', () => {
     expect(r).toMatchObject({ ok: true, body: { transmission: 'manual' } });
     await deployments.destroy({ root: big, name: other });
     expect(lambda.functions().filter((f) => f.name === `rdeploy-${other}`)).toEqual([]);
+  });
+
+  it('no record, lock or log of the project holds the AWS secret key', () => {
+    expect(filesHolding(path.join(project.root, '.rdeploy'), SECRET)).toEqual([]);
   });
 
   it('destroy (--logs) leaves nothing tagged in any double, the log group gone too, and a second destroy finds nothing', async () => {

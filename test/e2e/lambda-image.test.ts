@@ -11,7 +11,7 @@ import type { LambdaRecordDetails } from '../../src/targets/lambda/details';
 import { EcrDouble, IamDouble, LogsDouble, StsDouble } from '../doubles/aws';
 import { LambdaDouble } from '../doubles/aws/lambda';
 import { BASE_IMAGE, requireEngineAndBaseImage } from '../support/docker';
-import { pointAwsAt } from '../support/awsEnv';
+import { filesHolding, pointAwsAt } from '../support/awsEnv';
 import { lambdaRunner } from '../support/lambdaRunner';
 import { startRegistry, type TestRegistry } from '../support/registry';
 
@@ -71,6 +71,7 @@ describe('the lambda target in image mode, against AWS doubles and a real regist
     expect(create).not.toHaveProperty('Layers');
     // The token's password never reaches the record.
     expect(JSON.stringify(await readRecord(project.root, name))).not.toContain(PASSWORD);
+    expect(filesHolding(path.join(project.root, '.rdeploy'), PASSWORD)).toEqual([]);
 
     const ok = await deployments.invoke({ root: project.root, record }, readFileSync(path.join(project.root, 'samples', 'one-car.json'), 'utf8'));
     expect(ok).toMatchObject({ ok: true, body: { transmission: 'manual' } });

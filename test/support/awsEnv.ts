@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import * as path from 'node:path';
+
 /**
  * Points the AWS SDK of this process at test doubles, the way a user's environment would point it
  * at AWS: AWS_ENDPOINT_URL_<SERVICE> per double, and AWS_ENDPOINT_URL at a closed port on
@@ -26,4 +29,12 @@ export function pointAwsAt(endpoints: Record<string, string>, credentials = { ac
       else process.env[k] = v;
     }
   };
+}
+
+/** Every file under `dir` (a project's .rdeploy: records, locks, build logs) that contains `secret`. */
+export function filesHolding(dir: string, secret: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name))
+    .filter((f) => readFileSync(f).includes(secret));
 }

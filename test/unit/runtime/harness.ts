@@ -45,6 +45,15 @@ export interface RunningRuntime {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** What a runtime process printed (stdout and stderr, interleaved) and how it ended. */
+export function watchChild(child: ChildProcess): { logs: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { logs: () => output, exited };
+}
+
 export interface StartOptions {
   handler?: string;
   appDir?: string;
@@ -67,21 +76,16 @@ export async function startHttpRuntime(options: StartOptions = {}): Promise<Runn
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const { logs: output, exited } = watchChild(child);
   const running: RunningRuntime = {
     port,
     pid: child.pid ?? -1,
     child,
-    logs: () => output,
+    logs: output,
     stop: () => stopChild(child),
     exited,
   };
-  await waitForListening(port, child, () => output);
+  await waitForListening(port, child, output);
   return running;
 }
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RuntimeApiServer } from '../../../src/targets/lambda/runtimeApi';
-import { MAIN_R } from './harness';
+import { MAIN_R, watchChild } from './harness';
 
 const APP = path.join(__dirname, 'fixtures', 'lambda', 'app');
 
@@ -32,13 +32,8 @@ async function startLambda(handler: string, options: { chunkedNext?: boolean; ad
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const runtime = { api, child, logs: () => output, exited };
+  const { logs, exited } = watchChild(child);
+  const runtime = { api, child, logs, exited };
   started.push(runtime);
   return runtime;
 }
