@@ -29,9 +29,16 @@ fail <- function(problem, status, reason) {
   exit_status(status, reason)
 }
 
+# RDEPLOY_RESULT_FRAME=base64 (set by the aci target, whose workflow reads the result out of the
+# container's logs, where stderr lines mix in): the result once more on one line,
+# "[rdeploy-result:<base64 of the JSON>]", which no log line or JSON text can be mistaken for.
 write_stdout <- function(json) {
   con <- stdout()
   writeLines(json, con, useBytes = TRUE)
+  if (identical(Sys.getenv("RDEPLOY_RESULT_FRAME"), "base64")) {
+    framed <- gsub("[\r\n]", "", jsonlite::base64_enc(charToRaw(paste(json, collapse = "\n"))))
+    writeLines(paste0("[rdeploy-result:", framed, "]"), con, useBytes = TRUE)
+  }
   flush(con)
 }
 

@@ -1,16 +1,47 @@
 import { z } from 'zod';
-import { azureResourceGroup, azureSubscriptionId } from '../../clouds/azure/settings';
+import { azureCloud, azureLocation, azureRegistry, azureResourceGroup, azureSubscription } from '../../clouds/azure/settings';
 import { doc } from '../../core/schemaDoc';
+import { parseRecurrence } from './recurrence';
 
-/**
- * `rdeploy.json` → `targets.aci`. The Azure Container Instances target is not available in this
- * version; its settings are validated already so that a project can be prepared for it.
- */
+/** `rdeploy.json` → `targets.aci`, and `--set KEY=VALUE` with `--target aci`. */
 export const AciSettingsSchema = z
   .object({
-    subscriptionId: azureSubscriptionId,
-    resourceGroup: azureResourceGroup('The resource group the Logic App and container groups go in.'),
-    location: z.string().regex(/^[a-z0-9]+$/, 'an Azure region such as "westeurope"').optional().meta(doc('Location', 'Azure region, e.g. `westeurope`.')),
+    subscription: azureSubscription,
+    resourceGroup: azureResourceGroup('The resource group the Logic App and its container groups go in (it must exist). Required to deploy.'),
+    location: azureLocation,
+    registry: azureRegistry,
+    cpu: z.number().min(0.1).max(4).optional().meta(doc('vCPU', 'vCPUs of the container, 0.1 to 4. Default: 1.')),
+    memoryGb: z.number().min(0.1).max(16).optional().meta(doc('Memory (GB)', 'Memory of the container in GB, 0.1 to 16. Default: 1.5.')),
+    schedule: z
+      .string()
+      .max(100)
+      .refine((s) => {
+        try {
+          parseRecurrence(s);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'a schedule such as "every 1 day at 02:00", "every 6 hours" or a cron expression such as "0 2 * * *" (UTC)')
+      .optional()
+      .meta(doc('Schedule', 'Also run on a schedule (a Recurrence trigger, UTC): `every 1 day at 02:00`, `every 6 hours`, `every monday at 08:30`, or cron `0 2 * * *`, with `scheduleInput` as the payload. Default: HTTP trigger only.')),
+    scheduleInput: z
+      .string()
+      .regex(/^[A-Za-z0-9][\w.-]{0,80}$/, 'the name of a sample or saved payload of the project, e.g. "fleet"')
+      .optional()
+      .meta(doc('Scheduled payload', 'The payload each scheduled run gets: the name of a sample (`samples/<name>.json`) or saved payload. Default: `{}`.')),
+    timeoutMinutes: z.number().int().min(1).max(1440).optional().meta(doc('Timeout (min)', 'How long one run may take before the workflow stops waiting and deletes the container group, 1 to 1,440. Default: 30.')),
+    cloud: azureCloud,
   })
   .strict()
-  .meta(doc('Azure Container Instances', 'Settings of the `aci` target (coming in a later version).'));
+  .meta(doc('Azure Container Instances', 'Settings of the `aci` target: a Logic App that starts a container group per run, collects its logs and deletes it.'));
+
+export type AciSettings = z.infer<typeof AciSettingsSchema>;
+
+export const ACI_DEFAULTS = { cpu: 1, memoryGb: 1.5, timeoutMinutes: 30, cloud: 'AzureCloud' } as const;
+
+export type EffectiveAciSettings = Omit<AciSettings, keyof typeof ACI_DEFAULTS> & { cpu: number; memoryGb: number; timeoutMinutes: number; cloud: string };
+
+export function aciDefaults(settings: AciSettings): EffectiveAciSettings {
+  return { ...ACI_DEFAULTS, ...settings };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { azureResourceGroup, azureSubscriptionId } from '../../clouds/azure/settings';
+import { azureResourceGroup, azureSubscription } from '../../clouds/azure/settings';
 import { doc } from '../../core/schemaDoc';
 
 /**
@@ -8,7 +8,7 @@ import { doc } from '../../core/schemaDoc';
  */
 export const BatchSettingsSchema = z
   .object({
-    subscriptionId: azureSubscriptionId,
+    subscription: azureSubscription,
     resourceGroup: azureResourceGroup('The resource group of the Batch account.'),
     account: z.string().regex(/^[a-z0-9]{3,24}$/, 'a Batch account name: 3-24 lower-case letters and digits').optional().meta(doc('Batch account', 'The Azure Batch account name.')),
   })

@@ -1,0 +1,81 @@
+import { PATHS } from '../../core/docker/restoreScript';
+import { CONTAINER_NAME } from './names';
+
+/**
+ * The container group body, as data: what the workflow PUTs for each run (with Logic Apps
+ * expressions where a run fills in a value) and what the local twin runs in Docker (with those
+ * values filled in). ARM API 2023-05-01.
+ */
+export interface ContainerGroupBody {
+  location: string;
+  tags: Record<string, string>;
+  properties: {
+    osType: 'Linux';
+    sku: 'Standard';
+    restartPolicy: 'Never';
+    containers: Array<{
+      name: string;
+      properties: {
+        image: string;
+        command: string[];
+        resources: { requests: { cpu: number; memoryInGB: number } };
+        environmentVariables: Array<{ name: string; value?: string; secureValue?: string }>;
+      };
+    }>;
+    imageRegistryCredentials?: Array<{ server: string; username: string; password: string }>;
+  };
+}
+
+/** The runtime's job mode prints its result once more, framed in base64, so the workflow can find it in the logs. */
+export const RESULT_FRAME_ENV = { name: 'RDEPLOY_RESULT_FRAME', value: 'base64' } as const;
+/** Where the run's payload goes (a secure value: ARM never shows it back). */
+export const PAYLOAD_ENV = 'RDEPLOY_PAYLOAD';
+/** What the framed result line starts with; it ends at the first "]" (base64 has none). */
+export const RESULT_MARK = '[rdeploy-result:';
+
+/** The image's own command, named explicitly so the cloud and the twin run exactly the same. */
+export const JOB_COMMAND = ['Rscript', `${PATHS.runtimeDir}/main.R`, 'job'];
+
+export interface ContainerGroupInput {
+  location: string;
+  tags: Record<string, string>;
+  image: string;
+  cpu: number;
+  memoryGb: number;
+  /** The payload as the run gives it (an expression in the workflow, JSON text in the twin). */
+  payload: string;
+  registry?: { server: string; username: string; password: string };
+}
+
+export function containerGroupBody(input: ContainerGroupInput): ContainerGroupBody {
+  return {
+    location: input.location,
+    tags: input.tags,
+    properties: {
+      osType: 'Linux',
+      sku: 'Standard',
+      restartPolicy: 'Never',
+      containers: [
+        {
+          name: CONTAINER_NAME,
+          properties: {
+            image: input.image,
+            command: JOB_COMMAND,
+            resources: { requests: { cpu: input.cpu, memoryInGB: input.memoryGb } },
+            environmentVariables: [{ ...RESULT_FRAME_ENV }, { name: PAYLOAD_ENV, secureValue: input.payload }],
+          },
+        },
+      ],
+      ...(input.registry ? { imageRegistryCredentials: [input.registry] } : {}),
+    },
+  };
+}
+
+/** The handler's answer in a run's logs: the last framed result line, decoded; undefined when there is none. */
+export function resultFromLogs(logs: string): string | undefined {
+  const at = logs.lastIndexOf(RESULT_MARK);
+  if (at < 0) return undefined;
+  const end = logs.indexOf(']', at);
+  if (end < 0) return undefined;
+  return Buffer.from(logs.slice(at + RESULT_MARK.length, end), 'base64').toString('utf8');
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * Names of what the ACI target creates. ARM names live in the resource group; tags tell one
+ * project's deployment from another's (ownership), the names only need to be valid and stable.
+ */
+
+/** The Logic App (workflow) of a deployment: at most 80 characters in ARM, ours at most 71. */
+export const workflowName = (name: string): string => `rdeploy-${name}`;
+
+/** Each run's container group is this prefix plus the run's id lowercased (33 characters in Logic Apps). */
+export function groupPrefix(name: string): string {
+  // ACI allows 63 characters; the run id takes 33 and may grow a little, so the prefix stays at 26.
+  const short = name.length <= 20 ? name : `${name.slice(0, 15)}-${createHash('sha256').update(name).digest('hex').slice(0, 4)}`;
+  return `rd-${short.replace(/-+$/, '')}-`;
+}
+
+/** The one container in each group. */
+export const CONTAINER_NAME = 'model';
+
+/** The repository the image goes to in the registry. */
+export const repositoryPath = (name: string): string => `rdeploy/${name}`;
+
+/** A role assignment's name is a GUID; ours derive from what they grant, so a redeploy finds the same one. */
+export function roleAssignmentName(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('\n')).digest('hex');
+  // Shaped as a version-5-like GUID (ARM only checks the GUID form).
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The least-privileged built-in role that creates, reads and deletes container groups and reads their logs; looked up by name at deploy. */
+export const RUNNER_ROLE = 'Azure Container Instances Contributor Role';
+
+/** The Container Instances REST API version the workflow speaks (2023-05-01: stable, what @azure/arm-containerinstance 9.1.0 sends). */
+export const ACI_API_VERSION = '2023-05-01';

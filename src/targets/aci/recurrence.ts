@@ -1,0 +1,84 @@
+import { AppError } from '../../core/errors';
+
+/**
+ * The `schedule` setting as a Logic Apps Recurrence trigger. People write "every 1 day at
+ * 02:00", "every 15 minutes", "every monday at 08:30" or a five-field cron expression; the
+ * workflow gets the Recurrence the designer would make for it, in UTC.
+ */
+export interface Recurrence {
+  frequency: 'Minute' | 'Hour' | 'Day' | 'Week' | 'Month';
+  interval: number;
+  timeZone: 'UTC';
+  schedule?: { hours?: string[]; minutes?: number[]; weekDays?: WeekDay[]; monthDays?: number[] };
+}
+
+type WeekDay = 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday' | 'Sunday';
+const WEEK_DAYS: WeekDay[] = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+const EXAMPLES = '"every 1 day at 02:00", "every 6 hours", "every 15 minutes", "every monday at 08:30", or a cron expression such as "0 2 * * *"';
+
+function refuse(schedule: string, why: string): never {
+  throw new AppError('usage', `The schedule ${JSON.stringify(schedule)} ${why}. Write it as ${EXAMPLES} (UTC).`);
+}
+
+const UNITS: Record<string, Recurrence['frequency']> = { minute: 'Minute', hour: 'Hour', day: 'Day', week: 'Week', month: 'Month' };
+
+function atTime(schedule: string, at: string | undefined): Pick<NonNullable<Recurrence['schedule']>, 'hours' | 'minutes'> {
+  if (!at) return {};
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(at);
+  if (!m) refuse(schedule, `has the time "${at}", which is not HH:MM`);
+  return { hours: [String(Number(m[1]))], minutes: [Number(m[2])] };
+}
+
+/** Parses the `schedule` setting; one sentence with examples when it cannot be read. */
+export function parseRecurrence(schedule: string): Recurrence {
+  const text = schedule.trim().toLowerCase().replace(/\s+/g, ' ');
+  const every = /^every (?:(\d+) )?(minute|hour|day|week|month)s?(?: at (\S+))?$/.exec(text);
+  if (every) {
+    const interval = Number(every[1] ?? 1);
+    const frequency = UNITS[every[2]!]!;
+    if (interval < 1 || interval > (frequency === 'Minute' ? 72_000 : 1_000)) refuse(schedule, 'has an interval out of range');
+    if (every[3] && (frequency === 'Minute' || frequency === 'Hour')) refuse(schedule, 'gives a time of day for an interval shorter than a day');
+    const times = atTime(schedule, every[3]);
+    return { frequency, interval, timeZone: 'UTC', ...(every[3] ? { schedule: times } : {}) };
+  }
+  const weekly = /^every (sunday|monday|tuesday|wednesday|thursday|friday|saturday) at (\S+)$/.exec(text);
+  if (weekly) {
+    const day = WEEK_DAYS.find((d) => d.toLowerCase() === weekly[1])!;
+    return { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: [day], ...atTime(schedule, weekly[2]) } };
+  }
+  if (/^[\d*/,-]+( [\d*/,-]+){4}$/.test(text)) return fromCron(schedule, text.split(' '));
+  return refuse(schedule, 'is not a schedule R Deploy can read');
+}
+
+/** A number list ("0,30") within bounds, or undefined for "*". */
+function list(schedule: string, field: string, min: number, max: number): number[] | undefined {
+  if (field === '*') return undefined;
+  const values = field.split(',').map((v) => (/^\d+$/.test(v) ? Number(v) : NaN));
+  if (values.some((v) => !(v >= min && v <= max))) refuse(schedule, `has the field "${field}", which a Logic Apps recurrence cannot express (use single values or lists)`);
+  return values;
+}
+
+function fromCron(schedule: string, [minute, hour, dom, month, dow]: string[]): Recurrence {
+  if (month !== '*') refuse(schedule, 'names months, which a Logic Apps recurrence cannot express');
+  const step = (field: string) => /^\*\/(\d+)$/.exec(field)?.[1];
+  if (step(minute!) && hour === '*' && dom === '*' && dow === '*') return { frequency: 'Minute', interval: Number(step(minute!)), timeZone: 'UTC' };
+  const mins = list(schedule, minute!, 0, 59) ?? refuse(schedule, 'runs every minute; write "every 1 minute" if that is meant');
+  if (step(hour!) && dom === '*' && dow === '*') return { frequency: 'Hour', interval: Number(step(hour!)), timeZone: 'UTC', schedule: { minutes: mins } };
+  const hours = list(schedule, hour!, 0, 23);
+  if (!hours) return { frequency: 'Hour', interval: 1, timeZone: 'UTC', schedule: { minutes: mins } };
+  const at = { hours: hours.map(String), minutes: mins };
+  if (dom !== '*' && dow !== '*') refuse(schedule, 'sets both a day of the month and a day of the week');
+  if (dow !== '*') return { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: list(schedule, dow!, 0, 7)!.map((d) => WEEK_DAYS[d % 7]!), ...at } };
+  if (dom !== '*') return { frequency: 'Month', interval: 1, timeZone: 'UTC', schedule: { monthDays: list(schedule, dom!, 1, 31)!, ...at } };
+  return { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: at };
+}
+
+const PER_MONTH: Record<Recurrence['frequency'], number> = { Minute: 43_830, Hour: 730.5, Day: 30.44, Week: 4.35, Month: 1 };
+
+/** About how many runs a month the recurrence makes (for the cost estimate when no workload is stated). */
+export function runsPerMonth(r: Recurrence): number {
+  const s = r.schedule ?? {};
+  const perSlot = (s.hours?.length ?? 1) * (s.minutes?.length ?? 1) * (s.weekDays?.length ?? 1) * (s.monthDays?.length ?? 1);
+  return Math.round((PER_MONTH[r.frequency] * perSlot) / r.interval);
+}
