@@ -5,6 +5,7 @@ import type { Owner } from '../core/owner';
 import type { RProject } from '../core/project/model';
 import type { DeploymentRecord } from '../core/records/record';
 import type { AwsSession, AwsSessionOptions } from '../clouds/aws/session';
+import type { AzureSession, AzureSessionOptions } from '../clouds/azure/session';
 import type { DockerClient } from './image/dockerClient';
 import type { RuntimeMode } from './image/buildInputs';
 
@@ -20,6 +21,8 @@ export interface Connections {
   docker(): Promise<DockerClient>;
   /** An AWS region and the standard credential chain (absent where no AWS target can run, e.g. a test's connections). */
   aws?(opts: AwsSessionOptions): Promise<AwsSession>;
+  /** An Azure cloud, subscription and credential (absent where no Azure target can run). */
+  azure?(opts: AzureSessionOptions): Promise<AzureSession>;
 }
 
 export interface TargetContext {
@@ -162,6 +165,20 @@ export interface DeployStep {
   run(state: StepState): Promise<StepOutput | void>;
 }
 
+/** One run of a deployment that runs jobs (a Logic App run): newest first in `runs`. */
+export interface RunSummary {
+  id: string;
+  status: 'Running' | 'Succeeded' | 'Failed' | 'Cancelled' | 'TimedOut' | 'Waiting' | 'Skipped' | 'Aborted' | 'Suspended' | 'Paused' | 'Ignored' | 'Faulted';
+  /** ISO 8601. */
+  startTime?: string;
+  endTime?: string;
+  durationMs?: number;
+  /** What started it: the trigger's name ("manual" for HTTP, "Recurrence"). */
+  trigger?: string;
+  /** Each action's status, in the order the run reached them. */
+  actions?: { name: string; status: string }[];
+}
+
 /** What the Deployments tree and `rdeploy status` show of a record besides its state. */
 export interface RecordItem {
   kind: string;
@@ -211,6 +228,8 @@ export interface Target<D = unknown> {
   invokeAsync?(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<{ requestId?: string }>;
   logs(record: DeploymentRecord, opts: LogOptions, ctx: TargetContext): AsyncIterable<LogEvent>;
   status(record: DeploymentRecord, ctx: TargetContext): Promise<Status>;
+  /** Recent runs, newest first (at most `top`), with per-action status when `withActions`; absent for a target without runs. */
+  runs?(record: DeploymentRecord, opts: { top: number; withActions?: boolean }, ctx: TargetContext): Promise<RunSummary[]>;
   /** Pure: the record's parts a person wants to see (image, base image, …). */
   describe(record: DeploymentRecord): RecordItem[];
   /** Its list prices, with their sources and dates (src/core/cost). */
