@@ -1,4 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { testTls } from './test/support/azureTls.js';
+
+// The Azure doubles serve HTTPS with a self-signed certificate; test workers and the CLI processes
+// they spawn trust it through NODE_EXTRA_CA_CERTS, which Node reads only at start: set it here,
+// before any of them starts.
+process.env.NODE_EXTRA_CA_CERTS = testTls().certPath;
 
 // unit: pure, fast, no Docker. e2e: real Docker engine + local R base image (see scripts/setup.sh).
 export default defineConfig({
