@@ -40,7 +40,7 @@ export class Operations {
       'Azure-AsyncOperation': `${base}/operations/${id}${query}`,
       Location: `${base}/operationResults/${id}${query}`,
     };
-    return { status: opts.kind === 'PUT' ? 201 : 202, headers, ...(opts.body === undefined ? {} : { body: opts.body }) };
+    return { status: opts.status ?? (opts.kind === 'PUT' ? 201 : 202), headers, ...(opts.body === undefined ? {} : { body: opts.body }) };
   }
 
   /** GET …/operations/{id}: the operation-status body. */

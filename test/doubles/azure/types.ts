@@ -23,8 +23,14 @@ export interface ArmDoubleOptions {
   timeScale?: number;
   /** The engine container groups run on: a dockerode instance or a socket path. Default: the default engine. */
   docker?: Docker | string;
-  /** Value of the `rdeploy-test` label on every container the double starts. Default 'azure-double'. */
+  /** Value of the `rdeploy-azure-double` label on every container the double starts. Default 'azure-double'. */
   label?: string;
+  /**
+   * The double pulls only from registries on loopback (it never sends traffic elsewhere), so an
+   * image from any other registry fails as InaccessibleImage — unless this is set and the engine
+   * already has the image, which is then used without a pull (a deviation, for tests' base images).
+   */
+  allowLocalImages?: boolean;
 }
 
 /** Who made a request: the object id behind the bearer token. */
@@ -97,6 +103,8 @@ export type LroState =
 export interface LongRunningOptions {
   /** PUT answers 201, DELETE and POST 202. */
   kind: 'PUT' | 'DELETE' | 'POST';
+  /** Overrides that status (a PUT that updates an existing resource answers 200). */
+  status?: number;
   /** The first answer's body (PUT: the resource as it is now). */
   body?: unknown;
   /** Asked on every poll; a final state is remembered. */

@@ -1,0 +1,37 @@
+import type { GroupSpec } from './spec';
+
+/** One Container Instances event, as instanceView.events shows it. */
+export interface AciEvent {
+  count: number;
+  firstTimestamp: string;
+  lastTimestamp: string;
+  name: string;
+  message: string;
+  type: 'Normal' | 'Warning';
+}
+
+/** A container group the double holds: the spec it was given and where its lifecycle is. */
+export interface GroupRecord {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  spec: GroupSpec;
+  /** properties.provisioningState. */
+  provisioning: 'Pending' | 'Creating' | 'Succeeded' | 'Failed' | 'Deleting';
+  stopped: boolean;
+  /** Set when the group's creation failed: the operation's error. */
+  failure?: { code: string; message: string };
+  /** Docker container id per container name, once created. */
+  dockerIds: Map<string, string>;
+  events: Map<string, AciEvent[]>;
+  groupEvents: AciEvent[];
+  /** Set once the group is being deleted or replaced: its provisioning stops where it is. */
+  cancelled: boolean;
+  /** Resolves when its provisioning has finished (or stopped). */
+  settled: Promise<void>;
+}
+
+export function addEvent(list: AciEvent[], name: string, message: string, type: AciEvent['type'] = 'Normal'): void {
+  const now = new Date().toISOString();
+  list.push({ count: 1, firstTimestamp: now, lastTimestamp: now, name, message, type });
+}
