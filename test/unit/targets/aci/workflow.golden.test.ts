@@ -1,0 +1,26 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { definitionFor, VARIANTS } from './workflowFixture';
+
+/**
+ * The definitions a reviewer signs off, as files: __golden__/workflow-<variant>.json. A change to
+ * the generator shows here as a diff to read. `UPDATE_GOLDEN=1 npx vitest run --project unit
+ * test/unit/targets/aci` rewrites them (review the diff before committing); a missing file is a
+ * failure, never created silently.
+ */
+const GOLDEN = path.join(__dirname, '__golden__');
+
+describe('the workflow definition (golden)', () => {
+  it.each(VARIANTS)('$name equals __golden__/workflow-$name.json', (v) => {
+    const file = path.join(GOLDEN, `workflow-${v.name}.json`);
+    const actual = `${JSON.stringify(definitionFor(v), null, 2)}\n`;
+    if (process.env.UPDATE_GOLDEN === '1') {
+      mkdirSync(GOLDEN, { recursive: true });
+      writeFileSync(file, actual);
+      return;
+    }
+    if (!existsSync(file)) throw new Error(`${path.basename(file)} is missing: run UPDATE_GOLDEN=1 npx vitest run --project unit test/unit/targets/aci, then review it.`);
+    expect(actual, `the definition differs from ${path.basename(file)} (UPDATE_GOLDEN=1 to accept, after review)`).toBe(readFileSync(file, 'utf8'));
+  });
+});

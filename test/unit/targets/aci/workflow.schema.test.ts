@@ -1,0 +1,137 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import AjvDraft04 from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { parseRecurrence } from '../../../../src/targets/aci/recurrence';
+import { clone, definitionFor, VARIANTS } from './workflowFixture';
+
+// The generated definition against two schemas: the project's own, exactly the subset we generate
+// and strict where the service is; and the published one, as Microsoft wrote it.
+type J = Record<string, unknown>;
+const node = (root: unknown, p: string): J => p.split('.').reduce<unknown>((n, k) => (n as J)[k], root) as J;
+const RUN = 'actions.Run.actions';
+
+const subset = new Ajv2020({ strict: true, allErrors: true }).compile(JSON.parse(readFileSync(path.join(__dirname, 'workflow.subset.schema.json'), 'utf8')) as object);
+const subsetErrors = (d: unknown) => (subset(d) ? [] : subset.errors!.map((e) => `${e.instancePath} ${e.message ?? ''}`));
+
+describe('the subset schema (test/unit/targets/aci/workflow.subset.schema.json)', () => {
+  it.each(VARIANTS)('accepts the $name definition', (v) => {
+    expect(subsetErrors(definitionFor(v))).toEqual([]);
+  });
+
+  it.each(['every 1 day at 02:00', 'every 6 hours', 'every 15 minutes', 'every monday at 08:30', '0 2 * * *', '0 8 * * 1', '0 6 1 * *'])('accepts the trigger of the schedule "%s"', (schedule) => {
+    expect(subsetErrors(definitionFor({ schedule, registryPassword: false }))).toEqual([]);
+  });
+
+  // Each break is one the service refuses or that R Deploy must never generate.
+  const breaks: Array<[string, (d: J) => void, RegExp]> = [
+    ['an unknown member of an action', (d) => (node(d, 'actions.Delete_container_group').recurrence = {}), /\/actions\/Delete_container_group must NOT have additional properties/],
+    ['an unknown top-level key', (d) => (d.variables = {}), /^ must NOT have additional properties/],
+    ['a runAfter status outside Succeeded, Failed, Skipped, TimedOut', (d) => (node(d, 'actions.Delete_container_group').runAfter = { Run: ['Aborted'] }), /runAfter\/Run\/0 must be equal to one of the allowed values/],
+    ['an Until count over 5,000', (d) => (node(d, `${RUN}.Wait_for_container_group.limit`).count = 5_001), /limit\/count must be <= 5000/],
+    ['an Until timeout that is not ISO 8601', (d) => (node(d, `${RUN}.Wait_for_container_group.limit`).timeout = '30m'), /limit\/timeout must match pattern/],
+    ['a Wait unit the service does not know', (d) => (node(d, `${RUN}.Wait_for_container_group.actions.Delay.inputs.interval`).unit = 'Fortnight'), /interval\/unit must be equal to one of the allowed values/],
+    ['a synchronous Response', (d) => delete node(d, 'actions.Answer_request.actions.Has_result.actions.Respond_with_result').operationOptions, /must have required property 'operationOptions'/],
+    ['an Http call with a password instead of the managed identity', (d) => (node(d, `${RUN}.Get_logs.inputs`).authentication = { type: 'Basic', username: 'u', password: 'p' }), /authentication\/type must be equal to constant/],
+    ['an Http call without an audience', (d) => delete node(d, `${RUN}.Get_logs.inputs.authentication`).audience, /must have required property 'audience'/],
+    ['a SecureString with a default value', (d) => (node(d, 'parameters.registryPassword').defaultValue = 'x'), /\/parameters\/registryPassword\/defaultValue boolean schema is false/],
+    ['a Request trigger of another kind', (d) => (node(d, 'triggers.manual').kind = 'Button'), /\/triggers\/manual\/kind must be equal to constant/],
+    ['an hour of a schedule out of 0-23', (d) => (node(d, 'triggers').Recurrence = { type: 'Recurrence', recurrence: { frequency: 'Day', interval: 1, schedule: { hours: ['24'] } } }), /schedule\/hours\/0 must match pattern/],
+    ['a Day interval over the service\'s 500', (d) => (node(d, 'triggers').Recurrence = { type: 'Recurrence', recurrence: { frequency: 'Day', interval: 501 } }), /recurrence\/interval must be <= 500/],
+  ];
+  it.each(breaks)('refuses %s', (_what, breakIt, expected) => {
+    const d = clone(definitionFor({ registryPassword: true }));
+    breakIt(d);
+    expect(subsetErrors(d).join('\n')).toMatch(expected);
+  });
+});
+
+// Read at test time from the shared specifications, never copied into the project.
+const SPEC = path.resolve(__dirname, '../../../../../shared/specs/logic-workflowdefinition-2016-06-01.json');
+/** Where the published schema keeps the Http action's `authentication` (Http's inputs $ref this "retryable action input"). */
+const AUTH_POINTER = ['properties', 'actions', 'additionalProperties', 'allOf', '2', 'oneOf', '0', 'properties', 'inputs', 'allOf', '1', 'properties', 'authentication'];
+
+function publishedValidator(withManagedIdentity: boolean) {
+  const schema = JSON.parse(readFileSync(SPEC, 'utf8')) as J;
+  if (withManagedIdentity) {
+    // The 2016-06-01 schema predates managed identities (../shared/specs/README.md); the service takes
+    // {type: ManagedServiceIdentity, audience}. Only this one branch is extended, in memory.
+    const auth = node(schema, AUTH_POINTER.join('.'));
+    const branches = auth.oneOf as J[];
+    const kinds = branches.map((b) => (b.type === 'string' ? 'expression' : (node(b, 'properties.type').enum as string[])[0]));
+    expect(kinds, 'the published authentication branch changed: revisit the extension').toEqual(['expression', 'Basic', 'ClientCertificate', 'None', 'ActiveDirectoryOAuth', 'Raw']);
+    branches.push({
+      type: 'object',
+      properties: { type: { type: 'string', enum: ['ManagedServiceIdentity'] }, audience: { type: 'string' }, identity: { type: 'string' } },
+      required: ['type'],
+      additionalProperties: false,
+      description: 'The workflow\'s managed identity (added by the test: the published schema predates it).',
+    });
+  }
+  // Not strict: the published schema carries keywords Ajv does not know ("#ref", "$comment" in
+  // draft-04); formats are annotations there, not checked.
+  return new AjvDraft04({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+}
+
+/**
+ * Validates the definition and, as top-level actions, every nested actions map: the published
+ * schema describes Scope's actions under "inputs" and the actions of Until and If as one branch
+ * object, so it never reaches the actions nested in them.
+ */
+function publishedErrors(validate: ReturnType<typeof publishedValidator>, d: J): string[] {
+  const errors: string[] = [];
+  const run = (doc: J, where: string) => {
+    if (!validate(doc)) errors.push(...validate.errors!.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'enum' && e.keyword !== 'required').map((e) => `${where}${e.instancePath} ${e.message ?? ''}`), `${where} is invalid`);
+  };
+  run(d, '');
+  const nested = (actions: unknown, where: string) => {
+    for (const [name, a] of Object.entries((actions ?? {}) as Record<string, J>)) {
+      for (const [key, inner] of [['actions', a.actions], ['else', (a.else as J | undefined)?.actions]] as const) {
+        if (inner === undefined) continue;
+        run({ $schema: d.$schema, contentVersion: d.contentVersion, actions: inner }, `${where}/${name}/${key}`);
+        nested(inner, `${where}/${name}/${key}`);
+      }
+    }
+  };
+  nested(d.actions, '/actions');
+  return errors;
+}
+
+describe.skipIf(!existsSync(SPEC))(`the published schema (needs ${SPEC}, the shared specifications beside the repository)`, () => {
+  const validate = publishedValidator(true);
+
+  it.each(VARIANTS)('accepts the $name definition, nested actions included', (v) => {
+    expect(publishedErrors(validate, definitionFor(v))).toEqual([]);
+  });
+
+  it('as published, refuses our calls to ARM: it does not know managed identities (why the test extends it)', () => {
+    const errors = publishedErrors(publishedValidator(false), definitionFor({ registryPassword: false }));
+    expect(errors).toContain('/actions/Delete_container_group/inputs/authentication must NOT have additional properties');
+    expect(errors).toContain('/actions/Run/actions is invalid');
+  });
+
+  it('reaches nested actions only through the per-scope pass (a broken nested action fails)', () => {
+    const d = clone(definitionFor({ registryPassword: false }));
+    node(d, `${RUN}.Get_logs.inputs`).authentication = { type: 'Kerberos' };
+    validate(d);
+    expect(validate.errors ?? []).toEqual([]); // the schema alone misses it…
+    expect(publishedErrors(validate, d)).toContain('/actions/Run/actions is invalid'); // …the per-scope pass finds it
+  });
+
+  it('refuses what the service refuses at the top level: an unknown action type, a runAfter status', () => {
+    const d = clone(definitionFor({ registryPassword: false }));
+    node(d, 'actions.Delete_container_group').type = 'Htttp';
+    node(d, 'actions.Answer_request').runAfter = { Delete_container_group: ['Done'] };
+    expect(validate(d)).toBe(false);
+    expect(validate.errors!.map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/actions/Delete_container_group/type', '/actions/Answer_request/runAfter/Delete_container_group/0']));
+  });
+
+  it('accepts the trigger of each schedule form the parser makes', () => {
+    for (const schedule of ['every 1 day at 02:00', 'every monday at 08:30', '0 6 1 * *', '*/15 * * * *', '30 */2 * * *']) {
+      const d = definitionFor({ registryPassword: false });
+      node(d, 'triggers').Recurrence = { type: 'Recurrence', recurrence: parseRecurrence(schedule) };
+      expect(publishedErrors(validate, d), schedule).toEqual([]);
+    }
+  });
+});
