@@ -150,6 +150,24 @@ describe('Container Instances double on the real engine', () => {
     expect(double.containerGroups().find((v) => v.name === 'job-badpass')?.containers[0]?.dockerId).toBeUndefined();
   });
 
+  it('stop terminates a running group, start runs it again', async () => {
+    // A busy loop: the test image has a shell and nothing else (no sleep).
+    const spec = group('echo started; while :; do :; done');
+    spec.containers[0]!.resources = { requests: { cpu: 0.5, memoryInGB: 0.5 } };
+    await client.containerGroups.beginCreateOrUpdateAndWait(RG, 'job-loop', spec, FAST);
+    expect((await client.containerGroups.get(RG, 'job-loop')).instanceView?.state).toBe('Running');
+    await client.containerGroups.stop(RG, 'job-loop');
+    const stopped = await client.containerGroups.get(RG, 'job-loop');
+    expect(stopped.instanceView?.state).toBe('Stopped');
+    expect(stopped.containers[0]!.instanceView?.currentState?.state).toBe('Terminated');
+    await client.containerGroups.beginStartAndWait(RG, 'job-loop', FAST);
+    const again = await client.containerGroups.get(RG, 'job-loop');
+    expect(again.instanceView?.state).toBe('Running');
+    expect(again.containers[0]!.instanceView?.events?.filter((e) => e.name === 'Started')).toHaveLength(2);
+    await client.containerGroups.beginDeleteAndWait(RG, 'job-loop', FAST);
+    expect(double.containerGroups().find((v) => v.name === 'job-loop')).toBeUndefined();
+  });
+
   it('delete removes the container, then the group is gone', async () => {
     await client.containerGroups.beginCreateOrUpdateAndWait(RG, 'job-del', group('echo bye'), FAST);
     const dockerId = double.containerGroups().find((v) => v.name === 'job-del')!.containers[0]!.dockerId!;

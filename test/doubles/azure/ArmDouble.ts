@@ -10,21 +10,18 @@ import type { AddressInfo } from 'node:net';
 import { testTls } from '../../support/azureTls';
 import { registerContainerInstance, type ContainerGroupView, type ContainerInstanceService } from './aci';
 import { registerAuthorization } from './authorization';
-import { cloudMetadata, openidConfiguration, token } from './entra';
+import { serveEntra } from './entra';
 import {
   ArmError,
   asArmError,
   authorizationFailed,
-  expiredToken,
   invalidRequestContent,
   invalidResourceNamespace,
-  malformedToken,
   missingApiVersion,
   missingToken,
   resourceGroupNotFound,
   subscriptionNotFound,
   unknownResourceType,
-  wrongAudience,
 } from './errors';
 import { FaultPlan } from './faults';
 import { Operations } from './lro';
@@ -32,7 +29,8 @@ import { Directory, type PrincipalOptions } from './principals';
 import { providerOf, Providers } from './providers';
 import { Rbac, type RoleAssignmentView } from './rbac';
 import { Router } from './router';
-import { sameAudience, TokenMinter } from './tokens';
+import { registerResources } from './resources';
+import { authenticate, TokenMinter } from './tokens';
 import type {
   ArmDoubleOptions,
   ArmFault,
@@ -107,10 +105,7 @@ export class ArmDouble {
     double.route('GET', /^\/subscriptions\/(?<sub>[^/]+)\/providers\/(?<ns>[^/]+)\/locations\/(?<loc>[^/]+)\/operationResults\/(?<id>[^/]+)$/, (r) => double.operations.result(r.params.id!), {
       operation: 'AsyncOperationResult_Get',
     });
-    double.route('GET', /^\/subscriptions\/(?<sub>[^/]+)\/resourcegroups\/(?<rg>[^/]+)$/, (r) => double.resourceGroupReply(r.params.rg!), {
-      operation: 'ResourceGroups_Get',
-      action: 'Microsoft.Resources/subscriptions/resourceGroups/read',
-    });
+    registerResources(double);
     registerAuthorization(double);
     double.aci = registerContainerInstance(double);
     await new Promise<void>((resolve, reject) => {
@@ -236,8 +231,12 @@ export class ArmDouble {
       headers: req.headers,
       rawBody: Buffer.concat(chunks).toString('utf8'),
     };
-    const entra = this.entra(incoming);
-    const reply = entra ?? (await this.arm(incoming, this.authenticate(incoming)));
+    const entra = serveEntra(incoming, { url: this.url, tenantId: this.tenantId, directory: this.directory, minter: this.minter });
+    if (entra) {
+      const { method, path, query } = incoming;
+      this.recorded.push({ operation: entra.operation, method, path, apiVersion: query.get('api-version') ?? '', body: undefined, principal: undefined, status: entra.reply.status, at: Date.now() });
+    }
+    const reply: ArmReply = entra?.reply ?? (await this.arm(incoming, authenticate(header(req.headers.authorization), this.minter, this.url)));
     const requestId = reply.headers?.['x-ms-request-id'] ?? randomUUID();
     const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
     res.writeHead(reply.status, {
@@ -249,47 +248,6 @@ export class ArmDouble {
       ...reply.headers,
     });
     res.end(payload);
-  }
-
-  /** Entra ID and cloud metadata: no bearer token, their own error format. */
-  private entra(req: Incoming): ArmReply | undefined {
-    const record = (operation: string, status: number) =>
-      this.recorded.push({ operation, method: req.method, path: req.path, apiVersion: req.query.get('api-version') ?? '', body: undefined, principal: undefined, status, at: Date.now() });
-    let m = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(req.path);
-    if (m && req.method === 'GET') {
-      const reply = openidConfiguration(this.url, m[1]!);
-      record('Entra_OpenIdConfiguration', reply.status);
-      return reply;
-    }
-    m = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(req.path);
-    if (m && req.method === 'POST') {
-      const reply = token(new URLSearchParams(req.rawBody), {
-        tenantId: this.tenantId,
-        pathTenant: m[1]!,
-        audiences: [this.url],
-        directory: this.directory,
-        minter: this.minter,
-      });
-      record('Entra_Token', reply.status);
-      return reply;
-    }
-    if (req.path === '/metadata/endpoints' && req.method === 'GET') {
-      record('Metadata_Endpoints', 200);
-      return cloudMetadata(this.url);
-    }
-    return undefined;
-  }
-
-  /** The caller behind the bearer token, or the ArmError to answer with. */
-  private authenticate(req: Incoming): Principal | ArmError {
-    const auth = header(req.headers.authorization);
-    if (!auth) return missingToken();
-    const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    const claims = m ? this.minter.verify(m[1]!) : undefined;
-    if (!claims) return malformedToken();
-    if (claims.exp * 1000 < Date.now()) return expiredToken();
-    if (!sameAudience(claims.aud, this.url)) return wrongAudience(claims.aud, [this.url, this.url.replace(/\/$/, '')]);
-    return { objectId: claims.oid, clientId: claims.appid };
   }
 
   private async arm(req: Incoming, who: Principal | ArmError | undefined): Promise<ArmReply> {
@@ -360,19 +318,6 @@ export class ArmDouble {
       if (!this.rbac.allows(who.objectId, action, at)) throw authorizationFailed(who.clientId ?? who.objectId, who.objectId, action, at);
     }
     return matched.entry.handler(request);
-  }
-
-  private resourceGroupReply(name: string): ArmReply {
-    return {
-      status: 200,
-      body: {
-        id: `/subscriptions/${this.subscriptionId}/resourceGroups/${name}`,
-        name,
-        type: 'Microsoft.Resources/resourceGroups',
-        location: this.location,
-        properties: { provisioningState: 'Succeeded' },
-      },
-    };
   }
 }
 

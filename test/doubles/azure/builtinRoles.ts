@@ -64,9 +64,11 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     id: '5d977122-f97e-4b4d-a52f-6b43003ddb4d',
     roleName: 'Azure Container Instances Contributor Role',
     description: 'Grants read/write access to container groups provided by Azure Container Instances',
+    // Id and description verified; the action list follows what the role is documented to hold
+    // (containerGroups/* plus the usual reads, no other provider) — the exact list is unverified.
     permissions: perms([
       'Microsoft.ContainerInstance/containerGroups/*',
-      'Microsoft.Resources/subscriptions/resourcegroups/read',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
       'Microsoft.Resources/deployments/*',
       'Microsoft.Authorization/*/read',
       'Microsoft.Insights/alertRules/*',

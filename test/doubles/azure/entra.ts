@@ -13,6 +13,22 @@ export interface EntraReply {
   body: unknown;
 }
 
+/** The Entra ID (or cloud metadata) answer to a request, with its operation name; undefined for ARM requests. */
+export function serveEntra(
+  req: { method: string; path: string; rawBody: string },
+  ctx: { url: string; tenantId: string; directory: Directory; minter: TokenMinter },
+): { operation: string; reply: EntraReply } | undefined {
+  let m = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(req.path);
+  if (m && req.method === 'GET') return { operation: 'Entra_OpenIdConfiguration', reply: openidConfiguration(ctx.url, m[1]!) };
+  m = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(req.path);
+  if (m && req.method === 'POST') {
+    const form = new URLSearchParams(req.rawBody);
+    return { operation: 'Entra_Token', reply: token(form, { tenantId: ctx.tenantId, pathTenant: m[1]!, audiences: [ctx.url], directory: ctx.directory, minter: ctx.minter }) };
+  }
+  if (req.path === '/metadata/endpoints' && req.method === 'GET') return { operation: 'Metadata_Endpoints', reply: cloudMetadata(ctx.url) };
+  return undefined;
+}
+
 export function openidConfiguration(base: string, tenant: string): EntraReply {
   const root = `${base.replace(/\/$/, '')}/${tenant}`;
   return {

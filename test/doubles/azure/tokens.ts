@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { expiredToken, malformedToken, missingToken, wrongAudience, type ArmError } from './errors';
+import type { Principal } from './types';
 
 /**
  * Bearer tokens the double mints and accepts: JWT-shaped (header.payload.signature, base64url),
@@ -66,3 +68,14 @@ const b64 = (text: string) => Buffer.from(text).toString('base64url');
 
 /** Audiences compare without their trailing slashes: `https://h/` and `https://h` are one resource. */
 export const sameAudience = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
+
+/** The caller behind an Authorization header, or the ArmError ARM answers with. */
+export function authenticate(authorization: string | undefined, minter: TokenMinter, audience: string): Principal | ArmError {
+  if (!authorization) return missingToken();
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization);
+  const claims = m ? minter.verify(m[1]!) : undefined;
+  if (!claims) return malformedToken();
+  if (claims.exp * 1000 < Date.now()) return expiredToken();
+  if (!sameAudience(claims.aud, audience)) return wrongAudience(claims.aud, [audience, audience.replace(/\/$/, '')]);
+  return { objectId: claims.oid, ...(claims.appid ? { clientId: claims.appid } : {}) };
+}

@@ -39,7 +39,7 @@ export class ContainerGroups implements ContainerInstanceService {
     const existing = this.get(id);
     if (existing && ['Pending', 'Creating', 'Deleting'].includes(existing.provisioning)) throw transitioning(name);
     if (existing) {
-      existing.cancelled = true;
+      cancel(existing);
       await this.removeContainers(existing);
     }
     const rec: GroupRecord = {
@@ -53,6 +53,7 @@ export class ContainerGroups implements ContainerInstanceService {
       events: new Map(spec.containers.map((c) => [c.name, [] as AciEvent[]])),
       groupEvents: [],
       cancelled: false,
+      abort: new AbortController(),
       settled: Promise.resolve(),
     };
     this.groups.set(id.toLowerCase(), rec);
@@ -73,13 +74,12 @@ export class ContainerGroups implements ContainerInstanceService {
 
   /** DELETE: returns the deletion's status, polled by the operation. */
   delete(rec: GroupRecord): () => LroState {
-    rec.cancelled = true;
+    cancel(rec);
     rec.provisioning = 'Deleting';
     let state: LroState = { status: 'InProgress' };
     void (async () => {
       await rec.settled;
       await this.removeContainers(rec);
-      await sleep(1000 * this.double.timeScale);
       this.groups.delete(rec.id.toLowerCase());
       state = { status: 'Succeeded' };
     })().catch((e: unknown) => {
@@ -137,7 +137,7 @@ export class ContainerGroups implements ContainerInstanceService {
   }
 
   async stop(): Promise<void> {
-    for (const rec of this.groups.values()) rec.cancelled = true;
+    for (const rec of this.groups.values()) cancel(rec);
     await Promise.all([...this.groups.values()].map(async (rec) => {
       await rec.settled;
       await this.removeContainers(rec);
@@ -148,10 +148,11 @@ export class ContainerGroups implements ContainerInstanceService {
 
   private async provision(rec: GroupRecord): Promise<void> {
     const scale = this.double.timeScale;
-    await sleep(3000 * scale);
+    const wait = (ms: number) => sleep(ms, undefined, { signal: rec.abort.signal }).catch(() => undefined);
+    await wait(3000 * scale);
     if (rec.cancelled) return;
     rec.provisioning = 'Creating';
-    await sleep(2000 * scale);
+    await wait(2000 * scale);
     for (const c of rec.spec.containers) {
       if (rec.cancelled) return;
       const events = rec.events.get(c.name)!;
@@ -190,6 +191,11 @@ export class ContainerGroups implements ContainerInstanceService {
   private async removeContainers(rec: GroupRecord): Promise<void> {
     for (const id of rec.dockerIds.values()) await this.engine.remove(id);
   }
+}
+
+function cancel(rec: GroupRecord): void {
+  rec.cancelled = true;
+  rec.abort.abort();
 }
 
 function safe(label: string): string {

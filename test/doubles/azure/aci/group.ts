@@ -27,6 +27,8 @@ export interface GroupRecord {
   groupEvents: AciEvent[];
   /** Set once the group is being deleted or replaced: its provisioning stops where it is. */
   cancelled: boolean;
+  /** Aborts the provisioning's waits when cancelled. */
+  abort: AbortController;
   /** Resolves when its provisioning has finished (or stopped). */
   settled: Promise<void>;
 }
