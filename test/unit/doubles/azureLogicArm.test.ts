@@ -5,16 +5,19 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LogicManagementClient, Workflow } from '@azure/arm-logic';
 import { ArmDouble } from '../../doubles/azure';
-import { registerLogicApps, type LogicAppsDouble } from '../../doubles/azure/logic';
+import { registerLogicApps, type LogicAppsDouble, type LogicAppsOptions } from '../../doubles/azure/logic';
 import { SCHEMA_2016_06_01 } from '../../doubles/azure/logic/definition';
 
 const loadIdentity = () => import('@azure/identity');
 const loadLogic = () => import('@azure/arm-logic');
+const loadAuthorization = () => import('@azure/arm-authorization');
 let identity: Awaited<ReturnType<typeof loadIdentity>>;
 let sdk: Awaited<ReturnType<typeof loadLogic>>;
+let authz: Awaited<ReturnType<typeof loadAuthorization>>;
 beforeAll(async () => {
   identity = await loadIdentity();
   sdk = await loadLogic();
+  authz = await loadAuthorization();
 });
 
 const open: Array<{ arm: ArmDouble; logic: LogicAppsDouble }> = [];
@@ -27,9 +30,9 @@ afterEach(async () => {
 
 const RG = 'rg-test';
 
-async function start() {
+async function start(options: LogicAppsOptions = {}) {
   const arm = await ArmDouble.start({ resourceGroups: [RG], timeScale: 0.01 });
-  const logic = registerLogicApps(arm);
+  const logic = registerLogicApps(arm, options);
   open.push({ arm, logic });
   const credential = new identity.ClientSecretCredential(arm.tenantId, arm.deployer.clientId, arm.deployer.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true });
   const client: LogicManagementClient = new sdk.LogicManagementClient(credential, arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
@@ -176,6 +179,20 @@ describe('workflows', () => {
     expect(denied.statusCode).toBe(403);
     expect(denied.message).toContain("does not have authorization to perform action 'Microsoft.Logic/workflows/read'");
   });
+
+  it('registers the identity with a replication delay: role assignments meet PrincipalNotFound until it has passed', async () => {
+    const { arm, client } = await start({ identityReplicationDelayMs: 400 });
+    const created = await client.workflows.createOrUpdate(RG, 'wf-mi', workflow({}));
+    const principalId = created.identity!.principalId!;
+    const credential = new identity.ClientSecretCredential(arm.tenantId, arm.deployer.clientId, arm.deployer.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true });
+    const roles = new authz.AuthorizationManagementClient(credential, arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
+    const scope = `/subscriptions/${arm.subscriptionId}/resourceGroups/${RG}`;
+    const roleDefinitionId = `/subscriptions/${arm.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/5d977122-f97e-4b4d-a52f-6b43003ddb4d`;
+    const early = await failure(roles.roleAssignments.create(scope, crypto.randomUUID(), { roleDefinitionId, principalId }));
+    expect(early).toMatchObject({ statusCode: 400, code: 'PrincipalNotFound' });
+    await new Promise((r) => setTimeout(r, 450));
+    expect((await roles.roleAssignments.create(scope, crypto.randomUUID(), { roleDefinitionId, principalId })).principalId).toBe(principalId);
+  });
 });
 
 describe('the Request trigger', () => {
@@ -266,6 +283,26 @@ describe('the Request trigger', () => {
     }
     expect(polled.status).toBe(502);
     expect(polled.body).toEqual({ error: { code: 'NoResponse', message: `The server did not receive a response from an upstream server. Request tracking id '${run}'.` } });
+  });
+});
+
+describe('the endpoint as a test double', () => {
+  it('records what it was sent and answers an injected fault instead of running', async () => {
+    const { logic, client } = await start();
+    await client.workflows.createOrUpdate(RG, 'wf-fault', workflow({ Echo: { type: 'Compose', inputs: 1 } }));
+    const url = await callbackUrl(client, 'wf-fault');
+    logic.injectEndpointFault({ operation: 'Trigger_Invoke', status: 429, code: 'WorkflowRequestsThrottled', message: 'Number of workflow requests exceeded the limit.' });
+    const throttled = await post(url, {});
+    expect(throttled.status).toBe(429);
+    expect(throttled.body).toEqual({ error: { code: 'WorkflowRequestsThrottled', message: 'Number of workflow requests exceeded the limit.' } });
+    expect(logic.runs('wf-fault')).toHaveLength(0);
+    const accepted = await post(url, {});
+    expect(accepted.status).toBe(202);
+    expect(logic.endpointCalls().map((c) => [c.operation, c.status])).toEqual([
+      ['Trigger_Invoke', 429],
+      ['Trigger_Invoke', 202],
+    ]);
+    expect(logic.endpointCalls()[1]?.runName).toBe(accepted.headers.get('x-ms-workflow-run-id'));
   });
 });
 
