@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { InvocationHistory } from '../core/view/invocationHistory';
 import { standardConnections } from '../targets/connections';
 import { Deployments } from '../targets/lifecycle/Deployments';
+import { vscodeCredential } from './azure/vscodeCredential';
 import { HandlerCodeLensProvider } from './codelens/HandlerCodeLensProvider';
 import { COMMANDS } from './commands';
 import type { RDeployContext } from './context';
@@ -29,11 +30,12 @@ export function createServices(
   lensesChanged: vscode.EventEmitter<void>,
   disposables: vscode.Disposable[],
 ): Services {
-  // One Docker connection for the extension host; locks taken by this window say "VS Code".
-  const deployments = new Deployments({ connections: standardConnections(), tool: 'VS Code' });
+  // One Docker connection for the extension host; locks taken by this window say "VS Code". Azure
+  // is reached as the Microsoft account signed in to VS Code (the CLI uses az login and the like).
+  const deployments = new Deployments({ connections: standardConnections(undefined, vscodeCredential), tool: 'VS Code' });
   const model = new WorkspaceModel(base.log);
   const invocations = new InvocationHistory(5);
-  const tree = new DeploymentsTree(model, invocations, lazyTree.view, lazyTree.changed);
+  const tree = new DeploymentsTree(model, invocations, lazyTree.view, lazyTree.changed, deployments);
   const refresh = new RefreshManager(tree, deployments, base.log);
   const tails = new TailManager(base.documents.logs, base.log);
   const codeLens = new HandlerCodeLensProvider(lensesChanged);

@@ -13,7 +13,10 @@ export interface SettingField {
   /** The schema's plain-text `description` meta. */
   description: string;
   kind: FieldKind;
-  /** The values an enum takes. */
+  /**
+   * The values to choose from: an enum's; for text that may also be one of some names (the
+   * Azure `cloud`: a cloud's name or a Resource Manager URL), those names, with typing still open.
+   */
   options?: readonly string[];
   /** What applies when it is not set: the description's "Default: …" sentence. */
   defaultText?: string;
@@ -52,6 +55,14 @@ function describeType(s: z.ZodType): { kind: FieldKind; options?: readonly strin
   if (s instanceof z.ZodNumber) return { kind: s.format?.includes('int') ? 'integer' : 'number' };
   // z.uuid(), z.email() and the other string formats are strings too, each with its own check.
   if (s instanceof z.ZodString || s instanceof z.ZodStringFormat) return { kind: 'string' };
+  // A name or a text (an enum or a URL): text, with the names offered.
+  if (s instanceof z.ZodUnion) {
+    const members = (s.options as z.ZodType[]).map(unwrap);
+    if (members.every((m) => m instanceof z.ZodEnum || m instanceof z.ZodString || m instanceof z.ZodStringFormat)) {
+      const names = members.flatMap((m) => (m instanceof z.ZodEnum ? m.options.map(String) : []));
+      return { kind: 'string', ...(names.length ? { options: names } : {}) };
+    }
+  }
   return { kind: 'other' };
 }
 

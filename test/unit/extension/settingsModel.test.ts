@@ -60,6 +60,17 @@ describe('the settings step, from a target schema', () => {
     expect(field(fields, 'tags')).toMatchObject({ kind: 'other', title: 'tags', description: '' });
   });
 
+  it('reads a name-or-text union (the Azure cloud) as text with the names offered', () => {
+    const cloud = field(settingFields(catalogueEntry('aci').settings), 'cloud');
+    expect(cloud).toMatchObject({ kind: 'string', options: ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] });
+    expect(parseFieldInput(cloud, 'AzureChinaCloud')).toEqual({ ok: true, value: 'AzureChinaCloud' });
+    expect(parseFieldInput(cloud, 'https://management.local.azurestack.external/')).toEqual({ ok: true, value: 'https://management.local.azurestack.external/' });
+    expect(parseFieldInput(cloud, 'http://insecure.example.com/').ok).toBe(false);
+    expect(parseFieldInput(cloud, '')).toEqual({ ok: true, value: undefined });
+    // A union with a member that is not text stays out of the wizard.
+    expect(field(settingFields(z.object({ n: z.union([z.number(), z.string()]).optional() })), 'n').kind).toBe('other');
+  });
+
   it('takes the default from the "Default: …" sentence of a description', () => {
     expect(defaultOf('How long. Default: 60.')).toBe('60');
     expect(defaultOf('Larger payloads are refused. Default: 6, like AWS Lambda.')).toBe('6, like AWS Lambda');
