@@ -18,7 +18,11 @@ export async function invokeDeployment(ctx: RDeployContext, ref: DeploymentRef, 
     error: result.ok ? undefined : handlerError(result.body),
   });
   const node = ctx.tree.findDeploymentNode(ref.root, ref.record.name);
-  if (node) ctx.tree.refreshNode(node);
+  if (node) {
+    ctx.tree.refreshNode(node);
+    // A target whose deployments run jobs has one run more: shown at once, if its runs are.
+    ctx.refresh.runsChanged(node);
+  }
   return result;
 }
 

@@ -6,6 +6,8 @@ import type { DeploymentRecord } from '../../core/records/record';
 import type { RecordList } from '../../core/records/store';
 import { deploymentId, type LiveStatus } from '../../core/view/deploymentState';
 import type { Deployments } from '../../targets/lifecycle/Deployments';
+import type { RunSummary } from '../../targets/Target';
+import { isRunFinished } from './runView';
 import { listDeployments } from '../../targets/lifecycle/records';
 
 export interface DeploymentRef {
@@ -13,7 +15,13 @@ export interface DeploymentRef {
   record: DeploymentRecord;
 }
 
-export type ModelChange = { kind: 'projects' } | { kind: 'records'; root: string } | { kind: 'status'; id: string };
+export type ModelChange = { kind: 'projects' } | { kind: 'records'; root: string } | { kind: 'status'; id: string } | { kind: 'runs'; id: string };
+
+/** A deployment's recent runs as last read, or the error that stopped us reading them. */
+export type RunList = { runs: RunSummary[] } | { error: string };
+
+/** How many runs the tree shows: the newest ones. */
+const RUNS_SHOWN = 10;
 
 /** How deep below a workspace folder R projects are looked for: deep enough for examples/<name>. */
 const SEARCH_DEPTH = 4;
@@ -28,6 +36,7 @@ export class WorkspaceModel implements vscode.Disposable {
   private readonly extraRoots = new Set<string>();
   private readonly records = new Map<string, Promise<RecordList>>();
   private readonly live = new Map<string, LiveStatus>();
+  private readonly runLists = new Map<string, RunList>();
   private readonly changes = new vscode.EventEmitter<ModelChange>();
   readonly onDidChange = this.changes.event;
   private readonly loads = new vscode.EventEmitter<string>();
@@ -138,6 +147,30 @@ export class WorkspaceModel implements vscode.Disposable {
 
   forgetStatus(id: string): void {
     this.live.delete(id);
+    this.runLists.delete(id);
+  }
+
+  /** The runs last read for a deployment (targets whose deployments run jobs), undefined before the first read. */
+  runsOf(id: string): RunList | undefined {
+    return this.runLists.get(id);
+  }
+
+  /**
+   * Reads a deployment's newest runs with their actions; fires a change when they differ from the
+   * last ones, or while one runs (its duration grows).
+   */
+  async pollRuns(ref: DeploymentRef, deployments: Pick<Deployments, 'runs'>): Promise<void> {
+    const id = deploymentId(ref.root, ref.record.name);
+    let next: RunList;
+    try {
+      next = { runs: await deployments.runs(ref, { top: RUNS_SHOWN, withActions: true }) };
+    } catch (e) {
+      next = { error: e instanceof Error ? e.message : String(e) };
+    }
+    const unchanged = JSON.stringify(next) === JSON.stringify(this.runLists.get(id));
+    this.runLists.set(id, next);
+    if (unchanged && !('runs' in next && next.runs.some((r) => !isRunFinished(r.status)))) return;
+    this.changes.fire({ kind: 'runs', id });
   }
 
   dispose(): void {

@@ -15,11 +15,13 @@ import { InvocationsNode } from './InvocationsNode';
 import { MessageNode } from './MessageNode';
 import type { TreeNode } from './nodes';
 import type { ProjectNode } from './ProjectNode';
-
+import { RunsNode } from './RunsNode';
 
 /** A deployment; the record is replaced in place on refresh so VS Code keeps the same element. */
 export class DeploymentNode implements TreeNode {
   readonly id: string;
+  /** "Recent runs", kept so that a change of the runs re-renders that row only. */
+  private runs: RunsNode | undefined;
 
   constructor(
     readonly parent: ProjectNode,
@@ -124,7 +126,13 @@ export class DeploymentNode implements TreeNode {
         }),
       );
     }
+    if (this.tree.hasRuns(r.target)) nodes.push((this.runs ??= new RunsNode(this, this.tree)));
     nodes.push(new InvocationsNode(this, this.tree));
     return nodes;
+  }
+
+  /** Its "Recent runs" row, once shown. */
+  get runsNode(): RunsNode | undefined {
+    return this.runs;
   }
 }

@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import type { DeploymentRecord } from '../../core/records/record';
 import { deploymentId } from '../../core/view/deploymentState';
 import type { InvocationHistory } from '../../core/view/invocationHistory';
+import type { Deployments } from '../../targets/lifecycle/Deployments';
 import type { WorkspaceModel } from '../model/WorkspaceModel';
 import { DeploymentNode } from './DeploymentNode';
 import { MessageNode } from './MessageNode';
 import type { TreeNode } from './nodes';
 import { ProjectNode } from './ProjectNode';
+import { RunsNode } from './RunsNode';
 
 /**
  * The "Deployments" view: R projects → deployments → details. Nodes are cached by id and
@@ -18,6 +20,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private readonly disposables: vscode.Disposable[] = [];
   /** Whether the root currently lists projects (it is empty, for viewsWelcome, when there is no deployment at all). */
   private rootShowsProjects = false;
+  /** The deployments whose "Recent runs" is expanded: their runs are kept current. */
+  private readonly watchedRuns = new Set<string>();
+  private readonly runsWanted = new vscode.EventEmitter<DeploymentNode>();
+  /** A deployment's runs were shown: read them unless a read is recent (RefreshManager). */
+  readonly onDidWantRuns = this.runsWanted.event;
 
   /**
    * The view and its change emitter belong to the lightweight provider registered at
@@ -28,8 +35,33 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     readonly invocations: InvocationHistory,
     readonly view: vscode.TreeView<TreeNode>,
     private readonly changed: vscode.EventEmitter<TreeNode | undefined>,
+    private readonly deployments: Pick<Deployments, 'hasRuns'>,
   ) {
-    this.disposables.push(model.onDidChange((c) => this.onModelChange(c)));
+    this.disposables.push(
+      model.onDidChange((c) => this.onModelChange(c)),
+      this.runsWanted,
+      // Collapsed (or its deployment collapsed): nobody sees the runs, so they are not polled.
+      view.onDidCollapseElement(({ element }) => {
+        if (element instanceof RunsNode) this.watchedRuns.delete(element.parent.id);
+        if (element instanceof DeploymentNode) this.watchedRuns.delete(element.id);
+      }),
+    );
+  }
+
+  /** Whether a target's deployments show "Recent runs" (its target lists runs). */
+  hasRuns(kind: string): boolean {
+    return this.deployments.hasRuns(kind);
+  }
+
+  /** Called when a deployment's runs are shown: they are kept current from now on, and read now unless recently. */
+  watchRuns(node: DeploymentNode): void {
+    this.watchedRuns.add(node.id);
+    this.runsWanted.fire(node);
+  }
+
+  /** Whether a deployment's runs are shown (expanded), so worth polling. */
+  runsWatched(id: string): boolean {
+    return this.watchedRuns.has(id);
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -89,7 +121,12 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
    */
   forgetDeploymentsExcept(root: string, names: readonly string[]): void {
     const keep = new Set(names.map((n) => deploymentId(root, n)));
-    for (const [id, node] of this.deploymentNodes) if (node.root === root && !keep.has(id)) this.deploymentNodes.delete(id);
+    for (const [id, node] of this.deploymentNodes) {
+      if (node.root === root && !keep.has(id)) {
+        this.deploymentNodes.delete(id);
+        this.watchedRuns.delete(id);
+      }
+    }
   }
 
   /** The deployments currently shown (for status polling). */
@@ -116,6 +153,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     if (c.kind === 'status') {
       const node = this.deploymentNodes.get(c.id);
       if (node) this.changed.fire(node);
+      return;
+    }
+    if (c.kind === 'runs') {
+      const runs = this.deploymentNodes.get(c.id)?.runsNode;
+      if (runs) this.changed.fire(runs);
       return;
     }
     if (c.kind === 'records') {

@@ -6,6 +6,7 @@ import { RefreshScheduler } from '../../core/view/refreshScheduler';
 import { catalogueEntry } from '../../targets/catalogue';
 import type { Deployments } from '../../targets/lifecycle/Deployments';
 import { readSettings } from '../settings';
+import type { DeploymentNode } from './DeploymentNode';
 import type { DeploymentsTree } from './DeploymentsTree';
 
 /**
@@ -22,10 +23,13 @@ export class RefreshManager implements vscode.Disposable {
   private disposed = false;
   /** When each deployment's status was last asked for (see due). */
   private readonly lastPolled = new Map<string, number>();
+  /** When each deployment's runs were last read, and the reads under way. */
+  private readonly lastRunsPolled = new Map<string, number>();
+  private readonly readingRuns = new Map<string, Promise<void>>();
 
   constructor(
     private readonly tree: DeploymentsTree,
-    private readonly deployments: Pick<Deployments, 'status'>,
+    private readonly deployments: Pick<Deployments, 'status' | 'runs'>,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.scheduler = new RefreshScheduler<string>((batch) => {
@@ -51,6 +55,7 @@ export class RefreshManager implements vscode.Disposable {
       tree.model.onDidLoadRecords((root) => void this.watchRecordsDir(root)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduler.request('all')),
       tree.view.onDidChangeVisibility(() => this.updatePolling()),
+      tree.onDidWantRuns((node) => void this.pollRuns(node, Date.now())),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('rdeploy.refreshIntervalSeconds')) this.updatePolling(true);
       }),
@@ -126,34 +131,57 @@ export class RefreshManager implements vscode.Disposable {
   poll(): Promise<void> {
     this.polling ??= (async () => {
       const now = Date.now();
-      const nodes = this.tree
-        .shownDeployments()
-        .filter((n) => !['deploying', 'destroying', 'destroyed', 'interrupted'].includes(n.record.status))
-        .filter((n) => this.due(n.id, n.record.target, now));
-      await Promise.all(
-        nodes.map(async (n) => {
+      const settled = this.tree.shownDeployments().filter((n) => !['deploying', 'destroying', 'destroyed', 'interrupted'].includes(n.record.status));
+      const nodes = settled.filter((n) => this.due(this.lastPolled, n.id, n.record.target, now));
+      await Promise.all([
+        ...nodes.map(async (n) => {
           try {
             await this.tree.model.pollStatus({ root: n.root, record: n.record }, this.deployments);
           } catch (e) {
             this.log.debug(`status of ${n.record.name}: ${(e as Error).message}`);
           }
         }),
-      );
+        // Runs only where someone sees them (the row expanded), on the same least interval.
+        ...settled.filter((n) => this.tree.runsWatched(n.id)).map((n) => this.pollRuns(n, now)),
+      ]);
     })().finally(() => (this.polling = undefined));
     return this.polling;
   }
 
-  /** Whether a deployment's target may be asked again (its least poll interval has passed). */
-  private due(id: string, kind: string, now: number): boolean {
+  /** Something just started a run (an invocation): read the runs now, if they are shown. */
+  runsChanged(node: DeploymentNode): void {
+    this.lastRunsPolled.delete(node.id);
+    if (this.tree.runsWatched(node.id)) void this.pollRuns(node, Date.now());
+  }
+
+  /**
+   * Reads a deployment's runs unless a read is under way or was made less than its target's
+   * least poll interval ago (a listing of runs with their actions is several cloud calls).
+   */
+  private pollRuns(n: DeploymentNode, now: number): Promise<void> {
+    const pending = this.readingRuns.get(n.id);
+    if (pending) return pending;
+    if (!this.tree.view.visible || ['deploying', 'destroying', 'destroyed', 'interrupted'].includes(n.record.status)) return Promise.resolve();
+    if (!this.due(this.lastRunsPolled, n.id, n.record.target, now)) return Promise.resolve();
+    const reading = this.tree.model
+      .pollRuns({ root: n.root, record: n.record }, this.deployments)
+      .catch((e: unknown) => this.log.debug(`runs of ${n.record.name}: ${(e as Error).message}`))
+      .finally(() => this.readingRuns.delete(n.id));
+    this.readingRuns.set(n.id, reading);
+    return reading;
+  }
+
+  /** Whether a deployment's target may be asked again (its least poll interval has passed since `last`). */
+  private due(last: Map<string, number>, id: string, kind: string, now: number): boolean {
     let seconds = 0;
     try {
       seconds = catalogueEntry(kind).capabilities.statusPollSeconds;
     } catch {
       // a target this version does not know: its record is shown as a problem anyway
     }
-    const last = this.lastPolled.get(id);
-    if (last !== undefined && now - last < seconds * 1000) return false;
-    this.lastPolled.set(id, now);
+    const at = last.get(id);
+    if (at !== undefined && now - at < seconds * 1000) return false;
+    last.set(id, now);
     return true;
   }
 

@@ -6,7 +6,7 @@ import { currentResource, type DeploymentRecord } from '../../core/records/recor
 import { readTombstone, recordPath } from '../../core/records/store';
 import { getPackaging, getTarget, isTargetKind, targetLabel, type TargetKind } from '../catalogue';
 import type { PackageOptions, PackageResult } from '../Packaging';
-import type { Connections, InvokeResult, LogEvent, LogOptions, Plan, PlanOptions, Progress, Status, Target, TargetContext } from '../Target';
+import type { Connections, InvokeResult, LogEvent, LogOptions, Plan, PlanOptions, Progress, RunSummary, Status, Target, TargetContext } from '../Target';
 import { runDeploy } from './deploy';
 import { runDestroy, type DestroyReport } from './destroy';
 import { listDeployments, readDeployment, readDeploymentOrProblem, type DeploymentList, type Located } from './records';
@@ -128,6 +128,22 @@ export class Deployments {
     const foreign = await this.foreignAnchor(target, at);
     if (foreign) return { state: 'missing', detail: foreign };
     return target.status(at.record, this.context({}));
+  }
+
+  /** Whether a kind's deployments run jobs whose recent runs can be listed (`runs`); false for a kind this version lacks. */
+  hasRuns(kind: string): boolean {
+    try {
+      return typeof this.target(kind).runs === 'function';
+    } catch {
+      return false;
+    }
+  }
+
+  /** The deployment's recent runs, newest first (a Logic App's runs), once its anchor is known to be this deployment's. */
+  async runs(at: Located, opts: { top: number; withActions?: boolean }, work: Work = {}): Promise<RunSummary[]> {
+    const target = await this.owned(at);
+    if (!target.runs) throw new AppError('usage', `A ${targetLabel(at.record.target)} deployment does not run jobs: it has no runs to list.`);
+    return target.runs(at.record, opts, this.context(work));
   }
 
   private context(work: Work): TargetContext {
