@@ -14,6 +14,8 @@ export interface InvokeResult {
   billedDurationMs?: number;
   /** The end of the function's log for this call, when the target returns it (Lambda: the last 4 KB). */
   logTail?: string;
+  /** The cloud's id of the run that answered (a Logic App run), to find its logs and history. */
+  runId?: string;
 }
 
 export interface LogEvent {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Who a cloud or Docker resource belongs to: one deployment (name) of one R project (root).
  * Every resource R Deploy creates carries these two labels or tags, so that destroy can find
@@ -22,3 +24,6 @@ export function ownerTags(owner: Owner): Record<string, string> {
 export function taggedFor(tags: Readonly<Record<string, string>> | null | undefined, owner: Owner): boolean {
   return tags?.[TAG_PROJECT] === owner.root && tags?.[TAG_DEPLOYMENT] === owner.name;
 }
+
+/** A short, stable mark of the project, where a name or description must tell projects apart in few characters. */
+export const projectMark = (root: string): string => createHash('sha256').update(root).digest('hex').slice(0, 12);

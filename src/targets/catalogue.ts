@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { AppError } from '../core/errors';
+import { aciTarget } from './aci';
 import { AciSettingsSchema } from './aci/settings';
+import { aciPackaging } from './aci/twin';
 import { BatchSettingsSchema } from './batch/settings';
 import { lambdaTarget } from './lambda';
 import { lambdaPackaging } from './lambda/package';
@@ -75,8 +77,10 @@ export const CATALOGUE = [
     label: 'Azure Container Instances',
     description: 'a container started by a Logic App · pay per run',
     icon: 'azure',
-    capabilities: { endpoint: true, schedule: true, liveLogs: false, costsMoney: true, credentials: true, statusPollSeconds: 60 },
+    capabilities: { endpoint: true, schedule: true, liveLogs: true, costsMoney: true, credentials: true, statusPollSeconds: 60 },
     settings: AciSettingsSchema,
+    target: () => aciTarget as Target,
+    packaging: () => aciPackaging,
   },
   {
     kind: 'batch',

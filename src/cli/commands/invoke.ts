@@ -57,11 +57,12 @@ export function invokeCommand(program: Command): void {
         }
         const label = name ?? 'the handler';
         if (opts.json) {
-          printJson({ ok: result.ok, durationMs: round(result.durationMs), billedDurationMs: result.billedDurationMs ?? null, result: result.body, log: result.logTail ?? null });
+          printJson({ ok: result.ok, durationMs: round(result.durationMs), billedDurationMs: result.billedDurationMs ?? null, result: result.body, log: result.logTail ?? null, ...(result.runId ? { runId: result.runId } : {}) });
         } else {
           print(result.raw.trimEnd());
           // The log excerpt goes to stderr: stdout stays the handler's JSON, for pipes.
           if (result.logTail) note(`--- log ---\n${result.logTail.trimEnd()}`);
+          if (result.runId) note(`run ${result.runId} · ${(result.durationMs / 1000).toFixed(1)} s`);
         }
         if (!result.ok) {
           // The error JSON is on stdout for scripts; one line on stderr tells a person why it failed.

@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
 /** The Logic App (workflow) of a deployment: at most 80 characters in ARM, ours at most 71. */
 export const workflowName = (name: string): string => `rdeploy-${name}`;
 
+/** With a schedule, the workflow whose Recurrence calls the main one (at most 80 characters). */
+export const scheduleWorkflowName = (name: string): string => `rdeploy-${name}-schedule`;
+
 /** Each run's container group is this prefix plus the run's id lowercased (33 characters in Logic Apps). */
 export function groupPrefix(name: string): string {
   // ACI allows 63 characters; the run id takes 33 and may grow a little, so the prefix stays at 26.

@@ -22,6 +22,8 @@ function refuse(schedule: string, why: string): never {
 }
 
 const UNITS: Record<string, Recurrence['frequency']> = { minute: 'Minute', hour: 'Hour', day: 'Day', week: 'Week', month: 'Month' };
+/** The largest interval the service takes per frequency (Logic Apps limits: 16 months, 71 weeks, 500 days, 12,000 hours, 72,000 minutes). */
+const MAX_INTERVAL: Record<Recurrence['frequency'], number> = { Minute: 72_000, Hour: 12_000, Day: 500, Week: 71, Month: 16 };
 
 function atTime(schedule: string, at: string | undefined): Pick<NonNullable<Recurrence['schedule']>, 'hours' | 'minutes'> {
   if (!at) return {};
@@ -37,7 +39,7 @@ export function parseRecurrence(schedule: string): Recurrence {
   if (every) {
     const interval = Number(every[1] ?? 1);
     const frequency = UNITS[every[2]!]!;
-    if (interval < 1 || interval > (frequency === 'Minute' ? 72_000 : 1_000)) refuse(schedule, 'has an interval out of range');
+    if (interval < 1 || interval > MAX_INTERVAL[frequency]) refuse(schedule, `has an interval out of range (Logic Apps takes 1 to ${MAX_INTERVAL[frequency].toLocaleString('en-US')} for ${every[2]}s)`);
     if (every[3] && (frequency === 'Minute' || frequency === 'Hour')) refuse(schedule, 'gives a time of day for an interval shorter than a day');
     const times = atTime(schedule, every[3]);
     return { frequency, interval, timeZone: 'UTC', ...(every[3] ? { schedule: times } : {}) };
@@ -51,25 +53,33 @@ export function parseRecurrence(schedule: string): Recurrence {
   return refuse(schedule, 'is not a schedule R Deploy can read');
 }
 
-/** A number list ("0,30") within bounds, or undefined for "*". */
+/** A number list ("0,30"), or a step from zero (a star, a slash and N) expanded, within bounds; undefined for "*". Sorted, without repeats. */
 function list(schedule: string, field: string, min: number, max: number): number[] | undefined {
   if (field === '*') return undefined;
-  const values = field.split(',').map((v) => (/^\d+$/.test(v) ? Number(v) : NaN));
-  if (values.some((v) => !(v >= min && v <= max))) refuse(schedule, `has the field "${field}", which a Logic Apps recurrence cannot express (use single values or lists)`);
-  return values;
+  const step = /^\*\/(\d+)$/.exec(field)?.[1];
+  const values = step ? range(min, max, Number(step)) : field.split(',').map((v) => (/^\d+$/.test(v) ? Number(v) : NaN));
+  if (!values.length || values.some((v) => !(v >= min && v <= max))) refuse(schedule, `has the field "${field}", which a Logic Apps recurrence cannot express (use single values, lists or */N)`);
+  return [...new Set(values)].sort((a, b) => a - b);
 }
 
+const range = (min: number, max: number, step: number): number[] => (step >= 1 ? Array.from({ length: Math.floor((max - min) / step) + 1 }, (_, i) => min + i * step) : []);
+const ALL_HOURS = range(0, 23, 1);
+
+/**
+ * Cron fields become a Day or Week recurrence with the hours and minutes listed: the service
+ * applies a schedule's hours and minutes only to Day and Week, and an interval counts from when the
+ * workflow was saved, so a step of 15 minutes must be listed (0, 15, 30, 45) to run on the clock as cron does.
+ */
 function fromCron(schedule: string, [minute, hour, dom, month, dow]: string[]): Recurrence {
   if (month !== '*') refuse(schedule, 'names months, which a Logic Apps recurrence cannot express');
-  const step = (field: string) => /^\*\/(\d+)$/.exec(field)?.[1];
-  if (step(minute!) && hour === '*' && dom === '*' && dow === '*') return { frequency: 'Minute', interval: Number(step(minute!)), timeZone: 'UTC' };
-  const mins = list(schedule, minute!, 0, 59) ?? refuse(schedule, 'runs every minute; write "every 1 minute" if that is meant');
-  if (step(hour!) && dom === '*' && dow === '*') return { frequency: 'Hour', interval: Number(step(hour!)), timeZone: 'UTC', schedule: { minutes: mins } };
-  const hours = list(schedule, hour!, 0, 23);
-  if (!hours) return { frequency: 'Hour', interval: 1, timeZone: 'UTC', schedule: { minutes: mins } };
-  const at = { hours: hours.map(String), minutes: mins };
   if (dom !== '*' && dow !== '*') refuse(schedule, 'sets both a day of the month and a day of the week');
-  if (dow !== '*') return { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: list(schedule, dow!, 0, 7)!.map((d) => WEEK_DAYS[d % 7]!), ...at } };
+  const minutes = list(schedule, minute!, 0, 59) ?? refuse(schedule, 'runs every minute; write "every 1 minute" if that is meant');
+  const hours = (list(schedule, hour!, 0, 23) ?? ALL_HOURS).map(String);
+  const at = { hours, minutes };
+  if (dow !== '*') {
+    const days = [...new Set(list(schedule, dow!, 0, 7)!.map((d) => WEEK_DAYS[d % 7]!))];
+    return { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: days, ...at } };
+  }
   if (dom !== '*') return { frequency: 'Month', interval: 1, timeZone: 'UTC', schedule: { monthDays: list(schedule, dom!, 1, 31)!, ...at } };
   return { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: at };
 }

@@ -7,41 +7,54 @@ import type { Recurrence } from './recurrence';
  * The Logic App's workflow definition (schema 2016-06-01), as data: the seeds' six steps drawn in
  * the designer, in code.
  *
- *   trigger (HTTP request, or a recurrence)
- *   Run (scope): Create_container_group → Wait_for_container_group (until Succeeded/Failed) → Get_logs
- *   Delete_container_group, after Run whatever happened (so nothing bills while idle)
- *   Answer_request (only for an HTTP run): the handler's result, or why there is none
+ *   trigger: an HTTP request (the payload is its body)
+ *   Run (scope): Create_container_group → Wait_for_container_group (until it ended) → Get_logs
+ *   then, side by side, whatever happened in Run:
+ *     Delete_container_group (so nothing bills while idle)
+ *     Answer: the handler's result, or why there is none (asynchronous: 202, then the answer)
  *
  * Each run gets its own group, named from the run's id. Every call to ARM is a built-in `Http`
  * action under the workflow's system-assigned identity (no connector, no interactive consent).
- * The container group body is inputs of one action whose inputs are secured, so the registry
- * password (a SecureString parameter) and the payload never show in the run history.
+ * The container group body is the input of one action whose inputs are secured, so the registry
+ * password (a SecureString parameter) never shows in the run history. The payload does, as the
+ * trigger's output, and so do the logs Get_logs collected: they are what `rdeploy logs` reads.
+ *
+ * A schedule is a second, tiny workflow (scheduleDefinition): the service refuses a Response
+ * action in a workflow that has a Recurrence trigger, so the recurrence calls this one's HTTP
+ * trigger through the built-in Workflow action, with the schedule's payload as the body.
  */
 
 export const SCHEMA_2016_06_01 = 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#';
 /** The Request trigger's name: `listCallbackUrl` and the If below name it. */
 export const REQUEST_TRIGGER = 'manual';
 export const RECURRENCE_TRIGGER = 'Recurrence';
-/** Seconds between two looks at the group's state. */
+/** Seconds between two looks at the group's state, unless the timeout needs longer steps (see pollSeconds). */
 export const POLL_SECONDS = 10;
+/** An Until runs at most 5,000 times; a few are kept spare so the timeout, not the count, ends the wait. */
+const UNTIL_MAX = 5_000;
 
-/** Every status an action can end in: what the delete and the answer run after. */
-const ANY_END = ['Succeeded', 'Failed', 'Skipped', 'TimedOut'];
+/** Seconds between two looks: 10, or longer when 5,000 looks would not cover the timeout. */
+export const pollSeconds = (timeoutMinutes: number): number => Math.max(POLL_SECONDS, Math.ceil((timeoutMinutes * 60) / (UNTIL_MAX - 10)));
+
+/** Every status an action can end in: what the delete and the answer run after (a new array each time: no action shares another's). */
+const anyEnd = () => ['Succeeded', 'Failed', 'Skipped', 'TimedOut'];
 
 /** The run's container group name, as an expression. */
 const GROUP_NAME = "concat(parameters('groupPrefix'), toLower(workflow()['run']['name']))";
 const groupUri = (suffix = '') => `@{parameters('containerGroups')}@{${GROUP_NAME}}${suffix}?api-version=${ACI_API_VERSION}`;
-const MSI = { type: 'ManagedServiceIdentity', audience: "@parameters('armAudience')" };
+const msi = () => ({ type: 'ManagedServiceIdentity', audience: "@parameters('armAudience')" });
 
-/** The payload a run hands the container: the request's body, or the schedule's payload. */
-export const PAYLOAD_EXPRESSION = `@{if(equals(trigger()?['name'], '${REQUEST_TRIGGER}'), string(triggerBody()), string(parameters('schedulePayload')))}`;
+/** The payload a run hands the container: the request's body, as JSON text. */
+export const PAYLOAD_EXPRESSION = '@{string(triggerBody())}';
 /** The group's tag naming the run that made it (so a leftover group can be traced to its run). */
 export const RUN_TAG = 'rdeploy-run';
 export const RUN_TAG_EXPRESSION = "@{workflow()['run']['name']}";
 
-const STATE = "body('Get_container_group')?['properties']?['instanceView']?['state']";
+const GROUP = "body('Get_container_group')?['properties']";
+/** The wait ends when the group ran to its end, was stopped, or could not be provisioned (an image that cannot be pulled). */
+const ENDED = `@or(equals(${GROUP}?['instanceView']?['state'], 'Succeeded'), equals(${GROUP}?['instanceView']?['state'], 'Failed'), equals(${GROUP}?['instanceView']?['state'], 'Stopped'), equals(${GROUP}?['provisioningState'], 'Failed'))`;
 const LOGS = "coalesce(actions('Get_logs')?['outputs']?['body']?['content'], '')";
-const EXIT_CODE = "body('Get_container_group')?['properties']?['containers'][0]?['properties']?['instanceView']?['currentState']?['exitCode']";
+const EXIT_CODE = `${GROUP}?['containers']?[0]?['properties']?['instanceView']?['currentState']?['exitCode']`;
 
 export interface WorkflowParameters {
   /** …/resourceGroups/RG/providers/Microsoft.ContainerInstance/containerGroups/ on the cloud's ARM endpoint. */
@@ -49,20 +62,19 @@ export interface WorkflowParameters {
   /** The token audience for ARM in this cloud. */
   armAudience: string;
   groupPrefix: string;
-  schedulePayload: unknown;
   /** Present when the registry needs a password; its value is set at deploy and never shown. */
   registryPassword?: string;
 }
 
 export interface WorkflowDefinitionInput {
   containerGroup: ContainerGroupBody;
-  recurrence?: Recurrence;
   timeoutMinutes: number;
   withRegistryPassword: boolean;
 }
 
 export function workflowDefinition(input: WorkflowDefinitionInput): Record<string, unknown> {
   const { timeoutMinutes } = input;
+  const poll = pollSeconds(timeoutMinutes);
   return {
     $schema: SCHEMA_2016_06_01,
     contentVersion: '1.0.0.0',
@@ -70,12 +82,10 @@ export function workflowDefinition(input: WorkflowDefinitionInput): Record<strin
       containerGroups: { type: 'String' },
       armAudience: { type: 'String' },
       groupPrefix: { type: 'String' },
-      schedulePayload: { type: 'Object', defaultValue: {} },
       ...(input.withRegistryPassword ? { registryPassword: { type: 'SecureString' } } : {}),
     },
     triggers: {
       [REQUEST_TRIGGER]: { type: 'Request', kind: 'Http', inputs: { method: 'POST', schema: {} } },
-      ...(input.recurrence ? { [RECURRENCE_TRIGGER]: { type: 'Recurrence', recurrence: input.recurrence } } : {}),
     },
     actions: {
       Run: {
@@ -83,79 +93,91 @@ export function workflowDefinition(input: WorkflowDefinitionInput): Record<strin
         actions: {
           Create_container_group: {
             type: 'Http',
-            inputs: { method: 'PUT', uri: groupUri(), body: input.containerGroup, authentication: MSI },
+            inputs: { method: 'PUT', uri: groupUri(), body: input.containerGroup, authentication: msi() },
             runtimeConfiguration: { secureData: { properties: ['inputs'] } },
           },
           Wait_for_container_group: {
             type: 'Until',
-            expression: `@or(equals(${STATE}, 'Succeeded'), equals(${STATE}, 'Failed'))`,
+            expression: ENDED,
             // The timeout ends the wait; the count only has to be out of its way (5,000 at most).
-            limit: { count: Math.min(5_000, Math.ceil((timeoutMinutes * 60) / POLL_SECONDS) + 10), timeout: `PT${timeoutMinutes}M` },
+            limit: { count: Math.min(UNTIL_MAX, Math.ceil((timeoutMinutes * 60) / poll) + 10), timeout: `PT${timeoutMinutes}M` },
             actions: {
-              Delay: { type: 'Wait', inputs: { interval: { count: POLL_SECONDS, unit: 'Second' } } },
-              Get_container_group: { type: 'Http', inputs: { method: 'GET', uri: groupUri(), authentication: MSI }, runAfter: { Delay: ['Succeeded'] } },
+              Delay: { type: 'Wait', inputs: { interval: { count: poll, unit: 'Second' } } },
+              Get_container_group: { type: 'Http', inputs: { method: 'GET', uri: groupUri(), authentication: msi() }, runAfter: { Delay: ['Succeeded'] } },
             },
             runAfter: { Create_container_group: ['Succeeded'] },
           },
           Get_logs: {
             type: 'Http',
-            inputs: { method: 'GET', uri: groupUri(`/containers/${CONTAINER_NAME}/logs`), authentication: MSI },
+            inputs: { method: 'GET', uri: groupUri(`/containers/${CONTAINER_NAME}/logs`), authentication: msi() },
             runAfter: { Wait_for_container_group: ['Succeeded'] },
           },
         },
       },
       Delete_container_group: {
         type: 'Http',
-        inputs: { method: 'DELETE', uri: groupUri(), authentication: MSI },
-        runAfter: { Run: ANY_END },
+        inputs: { method: 'DELETE', uri: groupUri(), authentication: msi() },
+        runAfter: { Run: anyEnd() },
       },
-      Answer_request: {
+      // Beside the delete, not after it: the caller's answer need not wait for ARM to remove the group.
+      Has_result: {
         type: 'If',
-        expression: `@equals(trigger()?['name'], '${REQUEST_TRIGGER}')`,
+        expression: `@contains(${LOGS}, '${RESULT_MARK}')`,
         actions: {
-          Has_result: {
-            type: 'If',
-            expression: `@contains(${LOGS}, '${RESULT_MARK}')`,
-            actions: {
-              Respond_with_result: {
-                type: 'Response',
-                kind: 'Http',
-                inputs: {
-                  statusCode: `@if(equals(${EXIT_CODE}, 0), 200, 500)`,
-                  headers: { 'Content-Type': 'application/json' },
-                  body: `@json(base64ToString(first(split(last(split(${LOGS}, '${RESULT_MARK}')), ']'))))`,
-                },
-                operationOptions: 'Asynchronous',
-              },
+          Respond_with_result: {
+            type: 'Response',
+            kind: 'Http',
+            inputs: {
+              statusCode: `@if(equals(${EXIT_CODE}, 0), 200, 500)`,
+              headers: { 'Content-Type': 'application/json' },
+              body: `@json(base64ToString(first(split(last(split(${LOGS}, '${RESULT_MARK}')), ']'))))`,
             },
-            else: {
-              actions: {
-                Respond_without_result: {
-                  type: 'Response',
-                  kind: 'Http',
-                  inputs: {
-                    statusCode: 502,
-                    headers: { 'Content-Type': 'application/json' },
-                    body: {
-                      errorType: 'RunFailed',
-                      errorMessage: "The run @{workflow()['run']['name']} ended without a result: the container group could not be created, the container failed before R answered, or the run timed out. `rdeploy logs` shows the run.",
-                    },
-                  },
-                  operationOptions: 'Asynchronous',
+            operationOptions: 'Asynchronous',
+          },
+        },
+        else: {
+          actions: {
+            Respond_without_result: {
+              type: 'Response',
+              kind: 'Http',
+              inputs: {
+                statusCode: 502,
+                headers: { 'Content-Type': 'application/json' },
+                body: {
+                  errorType: 'RunFailed',
+                  errorMessage: "The run @{workflow()['run']['name']} ended without a result: the container group could not be created, the container failed before R answered, or the run timed out. `rdeploy logs` shows the run.",
                 },
               },
+              operationOptions: 'Asynchronous',
             },
           },
         },
-        runAfter: { Delete_container_group: ANY_END },
+        runAfter: { Run: anyEnd() },
       },
     },
     outputs: {},
   };
 }
 
-/** Built-in action executions of one run that polls `polls` times (what Logic Apps bills). */
-export function actionsPerRun(polls: number): number {
-  // trigger, Run, Create, Until, Get_logs, Delete, Answer_request, Has_result, Respond + 2 per poll.
-  return 9 + 2 * Math.max(1, polls);
+/**
+ * The scheduler workflow: a Recurrence that calls the main workflow's HTTP trigger through the
+ * built-in Workflow action (no identity or role needed), with the schedule's payload as the body.
+ */
+export function scheduleDefinition(recurrence: Recurrence, mainWorkflowId: string): Record<string, unknown> {
+  return {
+    $schema: SCHEMA_2016_06_01,
+    contentVersion: '1.0.0.0',
+    parameters: { schedulePayload: { type: 'Object', defaultValue: {} } },
+    triggers: { [RECURRENCE_TRIGGER]: { type: 'Recurrence', recurrence } },
+    actions: {
+      Run_model: { type: 'Workflow', inputs: { host: { triggerName: REQUEST_TRIGGER, workflow: { id: mainWorkflowId } }, body: "@parameters('schedulePayload')" } },
+    },
+    outputs: {},
+  };
+}
+
+/** Built-in action executions of one run that polls `polls` times (what Logic Apps bills); a scheduled run adds the scheduler's trigger and its call. */
+export function actionsPerRun(polls: number, scheduled = false): number {
+  // trigger, Run, Create, Until, Get_logs, Delete, Has_result, Respond + 2 per poll.
+  return 8 + 2 * Math.max(1, polls) + (scheduled ? 2 : 0);
 }

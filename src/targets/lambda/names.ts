@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Owner } from '../../core/owner';
+import { projectMark, type Owner } from '../../core/owner';
 
 /** The function: one per deployment name in an account and region (ownership tells projects apart). */
 export const functionName = (name: string): string => `rdeploy-${name}`;
 
-/** A short, stable mark of the project: role names are account-wide, layer descriptions short. */
-export const projectMark = (root: string): string => createHash('sha256').update(root).digest('hex').slice(0, 12);
+/** Role names are account-wide, layer descriptions short: the project's mark tells projects apart. */
+export { projectMark };
 
 /** The role (IAM names are global to the account: the project's mark keeps two projects apart). 64 characters at most. */
 export const roleName = (owner: Owner): string => `rdeploy-${owner.name.slice(0, 38)}-${projectMark(owner.root)}`;

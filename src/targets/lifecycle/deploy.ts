@@ -99,6 +99,12 @@ async function runSteps(target: Target, plan: Plan, steps: ReturnType<Target['st
     for (const step of steps) {
       if (step.creates?.replaces === 'after') await removeCarried(target, record, step.creates.kind, run, save, { strict: false, keep: createdBy.get(step.creates.kind) });
     }
+    // What the previous deploy made of a kind this one no longer plans (a schedule taken out of the
+    // settings, the other package type's repository) would go on running unseen: it goes too.
+    const planned = new Set(steps.flatMap((s) => (s.creates ? [s.creates.kind] : [])));
+    for (const kind of new Set(carried.map((r) => r.kind))) {
+      if (!planned.has(kind)) await removeCarried(target, record, kind, run, save, { strict: false });
+    }
     record.resources = record.resources.filter((r) => r.state !== 'deleted');
     await save();
     return record;

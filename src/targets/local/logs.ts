@@ -1,7 +1,7 @@
 import { AppError, cancelledError } from '../../core/errors';
 import type { DeploymentRecord } from '../../core/records/record';
 import type { LogEvent } from '../../core/deployment';
-import { demuxLogLines } from './demux';
+import { demuxLogLines } from '../image/demux';
 import { dockerStatus, type DockerClient } from '../image/dockerClient';
 import { containerRef } from './resources';
 

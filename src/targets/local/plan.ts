@@ -1,5 +1,6 @@
 import { ownerTags, type Owner } from '../../core/owner';
 import type { RProject } from '../../core/project/model';
+import { defaultBaseImage } from '../image/baseImage';
 import { buildInputsHash, type BuildInputsFactory } from '../image/buildInputs';
 import { withOwnerLabels } from '../image/ownerLabels';
 import type { Plan, PlanOptions } from '../Target';
@@ -9,10 +10,7 @@ import { withDefaults, type EffectiveLocalSettings, type LocalSettings } from '.
 export const containerName = (name: string): string => `rdeploy-${name}`;
 export const imageRepository = (name: string): string => `rdeploy/${name}`;
 
-/** The base image users get when they do not choose one: rocker's image of their R version. */
-export function defaultBaseImage(project: RProject): string {
-  return `rocker/r-ver:${project.rVersion ?? 'latest'}`;
-}
+export { defaultBaseImage };
 
 /** Pure: everything a local deploy will do, as data, including the requests it will send to the engine. */
 export function planLocal(project: RProject, options: PlanOptions, buildInputs: BuildInputsFactory): Plan<LocalPlanDetails> {

@@ -122,7 +122,7 @@ describe('usage and bad input', () => {
   });
 
   it('says a cloud target is not available yet rather than pretending', async () => {
-    const res = await rdeploy(['plan', 'examples/mtcars-glm', '--target', 'aci']);
+    const res = await rdeploy(['plan', 'examples/mtcars-glm', '--target', 'batch']);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/not available in this version/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demuxLogLines } from '../../../src/targets/local/demux';
+import { demuxLogLines } from '../../../src/targets/image/demux';
 
 function frame(stream: 1 | 2, text: string | Buffer): Buffer {
   const payload = typeof text === 'string' ? Buffer.from(text) : text;

@@ -1,0 +1,157 @@
+import { azureFailure } from '../../clouds/azure/failure';
+import { AppError } from '../../core/errors';
+import { readPayload } from '../../core/payloads';
+import { buildProjectImage } from '../image/projectImage';
+import { withOwnerLabels } from '../image/ownerLabels';
+import { pushImage, type RegistryCredentials } from '../image/push';
+import type { DeployStep, Plan, TargetContext } from '../Target';
+import { assignRole, resourceGroupLocation, roleDefinitionId } from './arm';
+import { aciBodies, type AciBodies } from './bodies';
+import { aciClients } from './clients';
+import type { AciPlanDetails, AciRecordDetails } from './details';
+import { RUNNER_ROLE, scheduleWorkflowName } from './names';
+import { isNotFound, tagOwnership } from './ownership';
+import { parseRecurrence } from './recurrence';
+import { registryCredentials } from './registry';
+import { scheduleResource, workflowResource } from './resources';
+
+/** Both the plan's and the deploy's: what only a deploy may fill in is asked for here, one sentence when missing. */
+export function required(s: AciPlanDetails['settings']): { resourceGroup: string; registry: string } {
+  if (!s.resourceGroup) throw new AppError('config-invalid', 'Say which resource group the Logic App goes in: set targets.aci.resourceGroup in rdeploy.json, or --set resourceGroup=<name> (it must exist: `az group create`).');
+  if (!s.registry) throw new AppError('config-invalid', 'Say which registry the image goes to: set targets.aci.registry in rdeploy.json, or --set registry=<host> (e.g. myregistry.azurecr.io).');
+  return { resourceGroup: s.resourceGroup, registry: s.registry };
+}
+
+/**
+ * Build the job-mode image (labelled with its owner), push it, PUT the workflow with its
+ * system-assigned identity, then give that identity "Azure Container Instances Contributor Role"
+ * on the resource group. The registry password reaches Azure only inside the workflow PUT, as the
+ * SecureString parameter's value; it is in no step's output, hence in no record.
+ */
+export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
+  const d = plan.details;
+  const s = d.settings;
+  const scope = { ...(s.cloud ? { cloud: s.cloud } : {}), ...(s.subscription ? { subscription: s.subscription } : {}) };
+  const clients = (ctx: TargetContext) => aciClients(ctx, scope);
+  let imageId: string | undefined;
+  let image: string | undefined;
+  let credentials: RegistryCredentials | undefined;
+  let bodies: AciBodies | undefined;
+  let location: string | undefined;
+  return [
+    {
+      title: `Building the image FROM ${d.baseImage}`,
+      run: async ({ ctx, owner }) => {
+        const { resourceGroup, registry } = required(s);
+        credentials = registryCredentials(registry);
+        const c = await clients(ctx);
+        location = s.location ?? (await resourceGroupLocation(c, resourceGroup, ctx.signal));
+        const inputs = { ...d.image.build, dockerfile: withOwnerLabels(d.image.build.dockerfile, owner) };
+        imageId = await buildProjectImage(await ctx.connections.docker(), { root: plan.project.root, inputs, tag: `rdeploy-aci/${plan.name}:${d.image.tag}`, signal: ctx.signal, progress: ctx.progress });
+        const details: AciRecordDetails = {
+          cloud: c.session.cloud.name,
+          subscription: c.session.subscription,
+          resourceGroup,
+          location,
+          registry,
+          baseImage: d.baseImage,
+          workflowName: d.workflowName,
+          groupPrefix: d.groupPrefix,
+          cpu: s.cpu,
+          memoryGb: s.memoryGb,
+          timeoutMinutes: s.timeoutMinutes,
+          ...(s.schedule ? { schedule: s.schedule } : {}),
+        };
+        return { details };
+      },
+    },
+    {
+      title: `Pushing the image to ${s.registry ?? 'the registry'}`,
+      creates: { kind: 'image', id: `${s.registry}/${d.image.repository}:${d.image.tag}` },
+      run: async ({ ctx }) => {
+        const repository = `${s.registry}/${d.image.repository}`;
+        const pushed = await pushImage(await ctx.connections.docker(), { image: imageId!, repository, tag: d.image.tag, credentials: credentials!, signal: ctx.signal, progress: ctx.progress });
+        image = `${repository}@${pushed.digest}`;
+        return { id: `${repository}:${d.image.tag}`, details: { image } };
+      },
+    },
+    {
+      title: `Creating the Logic App ${d.workflowName}`,
+      creates: { kind: 'workflow', id: d.workflowName },
+      run: async ({ ctx, owner }) => {
+        const c = await clients(ctx);
+        const { resourceGroup, registry } = required(s);
+        // ctx.record is the live record: the first step wrote the resource group into it.
+        if ((await workflowResource.ownership(d.workflowName, owner, ctx)) === 'theirs') {
+          throw new AppError('deploy-failed', `A Logic App named ${d.workflowName} exists in ${resourceGroup} and is not this deployment's. Delete it, or choose another deployment name.`);
+        }
+        const rgScope = `/subscriptions/${c.session.subscription}/resourceGroups/${resourceGroup}`;
+        const recurrence = s.schedule ? parseRecurrence(s.schedule) : undefined;
+        const schedulePayload = s.scheduleInput ? JSON.parse(await readPayload(s.scheduleInput, plan.project.root, plan.project.root)) : {};
+        bodies = aciBodies({
+          owner,
+          settings: s,
+          cloud: c.session.cloud,
+          subscription: c.session.subscription,
+          resourceGroup,
+          location: location!,
+          registry,
+          image: image!,
+          registryUser: credentials!.username,
+          registryPassword: credentials!.password,
+          schedulePayload,
+          roleDefinitionId: await roleDefinitionId(c, rgScope, RUNNER_ROLE),
+          principalId: '',
+          ...(recurrence ? { recurrence } : {}),
+        });
+        let made;
+        try {
+          made = await c.logic.workflows.createOrUpdate(resourceGroup, d.workflowName, bodies.workflow as never);
+        } catch (e) {
+          throw azureFailure(`Creating the Logic App ${d.workflowName}`, e);
+        }
+        const principalId = made.identity?.principalId;
+        if (!principalId) throw new AppError('deploy-failed', `Azure created the Logic App ${d.workflowName} without a managed identity; it cannot create container groups.`);
+        return { id: d.workflowName, endpoint: made.id ?? bodies.workflowId, details: { workflowId: made.id ?? bodies.workflowId, principalId, containerGroup: bodies.containerGroup as unknown as Record<string, unknown> } };
+      },
+    },
+    ...d.roleAssignments.map(
+      (planned): DeployStep => ({
+        title: `Allowing the Logic App to run container groups ("${planned.roleName}" on the resource group)`,
+        // The plan's id (its subscription may be a placeholder until the deploy knows it; the step's output is the real one).
+        creates: { kind: 'role-assignment', id: planned.id },
+        run: async ({ ctx, record }) => {
+          const c = await clients(ctx);
+          const real = bodies!.roleAssignments.find((r) => r.roleName === planned.roleName)!;
+          const principalId = (record.details as AciRecordDetails).principalId!;
+          const id = await assignRole(c, { scope: real.scope, name: real.id.split('/').pop()!, properties: { ...real.body.properties, principalId } }, ctx);
+          return { id, details: { roleAssignmentIds: [id] } };
+        },
+      }),
+    ),
+    ...(d.scheduleWorkflow
+      ? [
+          {
+            title: `Scheduling it: ${s.schedule} (UTC)`,
+            creates: { kind: 'schedule', id: scheduleWorkflowName(plan.name) },
+            run: async ({ ctx, owner, record }) => {
+              const c = await clients(ctx);
+              const name = scheduleWorkflowName(plan.name);
+              const resourceGroup = (record.details as AciRecordDetails).resourceGroup!;
+              if ((await scheduleResource.ownership(name, owner, ctx)) === 'theirs') {
+                throw new AppError('deploy-failed', `A Logic App named ${name} exists in ${resourceGroup} and is not this deployment's. Delete it, or choose another deployment name.`);
+              }
+              try {
+                await c.logic.workflows.createOrUpdate(resourceGroup, name, bodies!.schedule!.body as never);
+              } catch (e) {
+                throw azureFailure(`Creating the Logic App ${name}`, e);
+              }
+              return { id: name, details: { scheduleWorkflowName: name } };
+            },
+          } satisfies DeployStep,
+        ]
+      : []),
+  ];
+}
+
+export { isNotFound, tagOwnership };
