@@ -1,3 +1,4 @@
+import type { Workflow } from '@azure/arm-logic';
 import { azureFailure } from '../../clouds/azure/failure';
 import { AppError } from '../../core/errors';
 import { readPayload } from '../../core/payloads';
@@ -106,13 +107,16 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
         });
         let made;
         try {
-          made = await c.logic.workflows.createOrUpdate(resourceGroup, d.workflowName, bodies.workflow as never);
+          made = await c.logic.workflows.createOrUpdate(resourceGroup, d.workflowName, sdkWorkflow(bodies.workflow));
         } catch (e) {
           throw azureFailure(`Creating the Logic App ${d.workflowName}`, e);
         }
         const principalId = made.identity?.principalId;
         if (!principalId) throw new AppError('deploy-failed', `Azure created the Logic App ${d.workflowName} without a managed identity; it cannot create container groups.`);
-        return { id: d.workflowName, endpoint: made.id ?? bodies.workflowId, details: { workflowId: made.id ?? bodies.workflowId, principalId, containerGroup: bodies.containerGroup as unknown as Record<string, unknown> } };
+        // The body each run PUTs, for the local twin (`invoke NAME --local`); its registry login stays with Azure.
+        const { imageRegistryCredentials: _login, ...groupProperties } = bodies.containerGroup.properties;
+        const containerGroup = { ...bodies.containerGroup, properties: groupProperties };
+        return { id: d.workflowName, endpoint: made.id ?? bodies.workflowId, details: { workflowId: made.id ?? bodies.workflowId, principalId, containerGroup } };
       },
     },
     ...d.roleAssignments.map(
@@ -142,7 +146,7 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
                 throw new AppError('deploy-failed', `A Logic App named ${name} exists in ${resourceGroup} and is not this deployment's. Delete it, or choose another deployment name.`);
               }
               try {
-                await c.logic.workflows.createOrUpdate(resourceGroup, name, bodies!.schedule!.body as never);
+                await c.logic.workflows.createOrUpdate(resourceGroup, name, sdkWorkflow(bodies!.schedule!.body));
               } catch (e) {
                 throw azureFailure(`Creating the Logic App ${name}`, e);
               }
@@ -152,6 +156,15 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
         ]
       : []),
   ];
+}
+
+/**
+ * The SDK's Workflow model flattens ARM's `properties` (state, definition, parameters) into the
+ * object and nests them again on the wire: our bodies are ARM's, so they are flattened here.
+ */
+function sdkWorkflow(body: { properties: Record<string, unknown> } & Record<string, unknown>): Workflow {
+  const { properties, ...top } = body;
+  return { ...top, ...properties } as Workflow;
 }
 
 export { isNotFound, tagOwnership };

@@ -175,7 +175,8 @@ export class Deployments {
     const created = at.record.resources.some((r) => r.kind === target.anchor && r.id === id && r.state === 'created');
     const key = `${target.kind}\0${id}\0${owner.root}\0${owner.name}`;
     if (created && this.knownOurs.has(key)) return undefined;
-    const ownership = await target.resources[target.anchor]!.ownership(id, owner, this.context({}));
+    // With the record: a cloud target's resources are found where the record says (region, resource group).
+    const ownership = await target.resources[target.anchor]!.ownership(id, owner, { ...this.context({}), record: at.record });
     if (ownership === 'ours' && created) this.knownOurs.add(key);
     if (ownership !== 'theirs') return undefined;
     return `${target.resources[target.anchor]!.describe(id, at.record)}, which belongs to another project or was not made by R Deploy`;
