@@ -2,7 +2,7 @@
 // served over HTTPS on 127.0.0.1 (see index.ts for what it covers). This file is the framework:
 // the server, ARM's checks before a provider sees a request (token, api-version, subscription,
 // resource group, RBAC), recording, faults and long-running operations. Providers register
-// their routes on it (authorization/, aci/, logic/).
+// their routes on it (authorization/, aci/, logic/), all of them in start().
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +11,7 @@ import { testTls } from '../../support/azureTls';
 import { registerContainerInstance, type ContainerGroupView, type ContainerInstanceService } from './aci';
 import { registerAuthorization } from './authorization';
 import { serveEntra } from './entra';
+import { registerLogicApps, type LogicAppsDouble } from './logic';
 import {
   ArmError,
   asArmError,
@@ -74,6 +75,7 @@ export class ArmDouble {
   private readonly minter: TokenMinter;
   private readonly groups = new Set<string>();
   private aci: ContainerInstanceService | undefined;
+  private logicApps: LogicAppsDouble | undefined;
   private port = 0;
 
   private constructor(readonly options: ArmDoubleOptions) {
@@ -96,7 +98,11 @@ export class ArmDouble {
     });
   }
 
-  /** Starts a double on 127.0.0.1, on a free port, with Authorization and Container Instances registered. */
+  /**
+   * Starts a double on 127.0.0.1, on a free port, with Authorization, Container Instances and
+   * Logic Apps (options.logicApps; the workflow endpoint listens once something needs its URL)
+   * registered.
+   */
   static async start(opts: ArmDoubleOptions = {}): Promise<ArmDouble> {
     const double = new ArmDouble(opts);
     double.route('GET', /^\/subscriptions\/(?<sub>[^/]+)\/providers\/(?<ns>[^/]+)\/locations\/(?<loc>[^/]+)\/operations\/(?<id>[^/]+)$/, (r) => double.operations.status(r.params.id!), {
@@ -108,6 +114,7 @@ export class ArmDouble {
     registerResources(double);
     registerAuthorization(double);
     double.aci = registerContainerInstance(double);
+    double.logicApps = registerLogicApps(double, opts.logicApps);
     await new Promise<void>((resolve, reject) => {
       double.server.once('error', reject);
       double.server.listen(0, '127.0.0.1', () => resolve());
@@ -121,8 +128,18 @@ export class ArmDouble {
     return `https://127.0.0.1:${this.port}/`;
   }
 
-  /** Removes the containers it started, stops listening and drops open connections. */
+  /** The Logic Apps part: its test hooks (fireRecurrence, runs, waitForRun, endpoint faults…). */
+  get logic(): LogicAppsDouble {
+    if (!this.logicApps) throw new Error('ArmDouble: Logic Apps is registered by ArmDouble.start()');
+    return this.logicApps;
+  }
+
+  /**
+   * Cancels the workflow runs (before the containers they drive go), removes the containers it
+   * started, stops listening and drops open connections.
+   */
   async stop(): Promise<void> {
+    await this.logicApps?.stop();
     await this.aci?.stop();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -19,12 +19,13 @@
  *   PrincipalNotFound while a new principal replicates).
  * - Microsoft.ContainerInstance: container groups that run as real containers on the local
  *   Docker engine (see aci/).
+ * - Microsoft.Logic: workflows, their endpoint and runs (see logic/), as `arm.logic`.
  *
  * Does not cover: certificate or managed-identity credentials (tokens for a managed identity are
  * minted with tokenFor()), token signature formats (tokens are HMAC-signed JWT shapes), ARM
  * templates/deployments, resource locks, policy, tags API, paging (lists fit one page), other
- * providers unless registered (logic/ registers Microsoft.Logic), data-plane role actions,
- * deny assignments, conditions on role assignments, and regional capacity or quota limits.
+ * providers, data-plane role actions, deny assignments, conditions on role assignments, and
+ * regional capacity or quota limits.
  */
 export { ArmDouble } from './ArmDouble';
 export { ArmError } from './errors';
@@ -32,6 +33,7 @@ export { BUILTIN_ROLES, type BuiltinRole, type RolePermissions } from './builtin
 export type { RoleAssignmentView } from './rbac';
 export type { PrincipalOptions } from './principals';
 export type { ContainerGroupView } from './aci';
+export type { LogicAppsDouble, LogicAppsOptions } from './logic';
 export type {
   ArmDoubleOptions,
   ArmFault,

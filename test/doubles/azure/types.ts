@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type Docker from 'dockerode';
+import type { LogicAppsOptions } from './logic/arm/service';
 
 /** A service principal that can sign in with a secret (ClientSecretCredential). */
 export interface ServicePrincipal {
@@ -31,6 +32,8 @@ export interface ArmDoubleOptions {
    * already has the image, which is then used without a pull (a deviation, for tests' base images).
    */
   allowLocalImages?: boolean;
+  /** Settings of the Logic Apps part (identity replication delay, poll Retry-After, time scale). */
+  logicApps?: LogicAppsOptions;
 }
 
 /** Who made a request: the object id behind the bearer token. */

@@ -452,7 +452,6 @@ describe("R Deploy's Container Instances workflow", () => {
       Wait_for_container_group: 'Succeeded',
       Get_logs: 'Succeeded',
       Delete_container_group: 'Succeeded',
-      Answer_request: 'Succeeded',
       Has_result: 'Succeeded',
       Respond_with_result: 'Succeeded',
       Respond_without_result: 'Skipped',

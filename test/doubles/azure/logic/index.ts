@@ -3,8 +3,10 @@
  * Microsoft.Logic 2019-05-01 workflow surface that @azure/arm-logic 8.2.0 drives, the workflow
  * endpoint (callback URLs, asynchronous response polling, run history content) on an HTTPS port
  * of its own, and an interpreter of the workflow definition language subset R Deploy generates,
- * whose HTTP actions are real requests to the ARM double under the workflow's managed identity.
- * Nothing here talks to Azure.
+ * whose HTTP actions are real requests to the ARM double under the workflow's managed identity
+ * and whose Workflow actions call other workflows through their callback URLs on the endpoint.
+ * Nothing here talks to Azure. ArmDouble.start() registers it (`arm.logic`); the endpoint
+ * listens from the first time something needs its URL.
  *
  * Covers:
  * - workflows: PUT (201/200; location, tags, `identity: SystemAssigned` answered with principalId
@@ -20,16 +22,20 @@
  * - the endpoint: the Request trigger (sig checks with the service's 401 texts; 202 at once
  *   without a Response, 202 + Location + Retry-After with an Asynchronous one, else the
  *   synchronous answer; 502 NoResponse when a run ends unanswered), polling, content links;
- * - the interpreter (engine/): Http, Until, Wait, Scope, If, Response, Compose; expressions
- *   (expressions/). Every wait is scaled by timeScale.
+ * - the interpreter (engine/): Http, Workflow (a child workflow's Request trigger, through its
+ *   callback URL: its run shows in the child's history; the parent follows an asynchronous
+ *   Response's 202 + Location; retry policies as for Http), Until, Wait, Scope, If, Response,
+ *   Compose; expressions (expressions/). Every wait is scaled by timeScale.
  *
  * Does not cover: triggers other than Request/Recurrence/Http (and Http/Recurrence do not fire
  * on their own: fireRecurrence() or triggers/run fire them), trigger conditions, splitOn,
  * concurrency limits, the Request trigger's schema validation, relativePath routing, the
- * synchronous response timeout, action types beyond the seven above (Foreach, Switch,
+ * synchronous response timeout, action types beyond the eight above (Foreach, Switch,
  * variables, Terminate, connectors…), authentication other than ManagedServiceIdentity, user-
  * assigned identities, run repetitions APIs, workflow versions, PATCH, disabled-workflow refusals,
- * and paging (every list fits one page).
+ * whether a Workflow action's child exists when the parent is saved (it is looked up when the
+ * action runs), the link from parent to child run in run history, and paging (every list fits
+ * one page).
  */
 import type { ArmDouble } from '../ArmDouble';
 import type { RunRecord } from './engine/records';
@@ -101,7 +107,12 @@ export class LogicAppsDouble {
     this.endpoint.injectFault(fault, times);
   }
 
-  /** Cancels every run, waits for them to end, and stops the endpoint. */
+  /** Changes the given settings (LogicAppsOptions); they apply from the next save, run or poll. */
+  configure(options: LogicAppsOptions): void {
+    this.service.configure(options);
+  }
+
+  /** Cancels every run, waits for them to end, and stops the endpoint (ArmDouble.stop does; again is harmless). */
   async stop(): Promise<void> {
     await this.service.stop();
     await this.endpoint.stop();
@@ -110,12 +121,22 @@ export class LogicAppsDouble {
 
 const attached = new WeakMap<ArmDouble, LogicAppsDouble>();
 
-/** Registers Microsoft.Logic on an ARM double (once per double; later calls return the same). */
+/**
+ * Registers Microsoft.Logic on an ARM double (ArmDouble.start does). Once per double: a later
+ * call returns the same double, after applying the options it gives (from then on).
+ */
 export function registerLogicApps(arm: ArmDouble, options: LogicAppsOptions = {}): LogicAppsDouble {
   const existing = attached.get(arm);
-  if (existing) return existing;
+  if (existing) {
+    existing.configure(options);
+    return existing;
+  }
   const service = new LogicAppsService(arm, options);
   const endpoint = new LogicEndpoint(service);
+  service.callbackUrl = async (workflow, trigger, method) => {
+    await endpoint.ready();
+    return endpoint.callbackUrl(workflow, trigger, method).value;
+  };
   registerLogicRoutes(arm, service, endpoint);
   const double = new LogicAppsDouble(arm, service, endpoint);
   attached.set(arm, double);

@@ -68,6 +68,7 @@ export class LogicEndpoint {
   private readonly server: https.Server;
   private port = 0;
   private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
   private readonly recorded: EndpointCall[] = [];
   private readonly faults: Array<{ fault: EndpointFault; left: number }> = [];
 
@@ -103,10 +104,17 @@ export class LogicEndpoint {
     this.faults.push({ fault, left: times });
   }
 
-  async stop(): Promise<void> {
-    if (!this.starting) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  /** Stops listening (once: later calls wait for the same stop). */
+  stop(): Promise<void> {
+    if (!this.starting) return Promise.resolve();
+    this.stopping ??= this.starting.catch(() => undefined).then(
+      () =>
+        new Promise<void>((resolve) => {
+          this.server.closeAllConnections();
+          this.server.close(() => resolve());
+        }),
+    );
+    return this.stopping;
   }
 
   /** What listCallbackUrl answers for a Request trigger. */

@@ -16,7 +16,7 @@ export function sendOutbound(request: OutboundRequest, signal: AbortSignal): Pro
     const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
     const headers: Record<string, string> = { ...request.headers };
     if (body) headers['Content-Length'] = String(body.length);
-    const options: https.RequestOptions = { method: request.method, headers, signal, timeout: REQUEST_TIMEOUT_MS };
+    const options: https.RequestOptions = { method: request.method, headers, signal, timeout: request.timeoutMs ?? REQUEST_TIMEOUT_MS };
     const req = url.protocol === 'https:' ? https.request(url, { ...options, ca: testTls().cert }) : http.request(url, options);
     req.on('timeout', () => req.destroy(new Error('The request timed out.')));
     req.on('error', reject);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ArmDouble } from '../../ArmDouble';
 import { allActions, hasOperationOption, type ActionDefinition, type TriggerDefinition, type WorkflowDefinition } from '../definition';
-import type { EngineHost, ResponseReply } from '../engine/context';
+import type { EngineHost, NestedTrigger, ResponseReply } from '../engine/context';
+import { isObject } from '../expressions/values';
 import { startRun, type RunHandle } from '../engine/interpreter';
 import type { RunRecord } from '../engine/records';
 import { resolveParameters, validateWorkflowBody, type WorkflowParameterValue } from '../validate';
@@ -67,9 +68,11 @@ export interface WorkflowState {
 
 export class LogicAppsService {
   readonly workflows = new Map<string, WorkflowState>();
-  readonly timeScale: number;
-  readonly pollRetryAfterSeconds: number;
-  private readonly replicationDelayMs: number;
+  timeScale: number;
+  pollRetryAfterSeconds: number;
+  private replicationDelayMs: number;
+  /** The callback URL of a workflow's Request trigger (the endpoint signs them); set by registerLogicApps. */
+  callbackUrl: ((workflow: WorkflowState, trigger: string, method: string) => Promise<string>) | undefined;
 
   constructor(
     readonly arm: ArmDouble,
@@ -78,6 +81,13 @@ export class LogicAppsService {
     this.timeScale = options.timeScale ?? arm.timeScale;
     this.pollRetryAfterSeconds = options.pollRetryAfterSeconds ?? 1;
     this.replicationDelayMs = options.identityReplicationDelayMs ?? 30_000 * arm.timeScale;
+  }
+
+  /** Changes the settings given; they apply from the next workflow saved, run started or answer polled. */
+  configure(options: LogicAppsOptions): void {
+    if (options.timeScale !== undefined) this.timeScale = options.timeScale;
+    if (options.pollRetryAfterSeconds !== undefined) this.pollRetryAfterSeconds = options.pollRetryAfterSeconds;
+    if (options.identityReplicationDelayMs !== undefined) this.replicationDelayMs = options.identityReplicationDelayMs;
   }
 
   idOf(resourceGroup: string, name: string): string {
@@ -152,6 +162,7 @@ export class LogicAppsService {
         if (!current?.identity) throw new Error(`The workflow '${workflow.name}' has no system-assigned managed identity enabled.`);
         return this.arm.tokenFor(current.identity.principalId, audience);
       },
+      nestedTrigger: (id, triggerName) => this.nestedTrigger(workflow, id, triggerName),
     };
     const listeners = new Set<() => void>();
     const notify = () => listeners.forEach((l) => l());
@@ -188,13 +199,51 @@ export class LogicAppsService {
     return entry;
   }
 
-  /** Cancels every run and waits until they have ended. */
+  /**
+   * What a Workflow action of `caller` calls: the child's Request trigger, or why it cannot. The
+   * docs ask for a child in the parent's subscription with a callable trigger; the designer lists
+   * only workflows of the parent's region. Texts: the double's, in the service's style (the
+   * endpoint's WorkflowTriggerNotFound is the same).
+   */
+  private async nestedTrigger(caller: WorkflowState, id: string, triggerName: string): Promise<NestedTrigger> {
+    const fail = (status: number, code: string, message: string): NestedTrigger => ({ status, error: { code, message } });
+    const m = WORKFLOW_ID.exec(id);
+    if (!m) return fail(400, 'InvalidWorkflowId', `The workflow id '${id}' is not valid: give the resource id of a workflow, '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Logic/workflows/{name}'.`);
+    const [, subscription, resourceGroup, name] = m;
+    if (subscription!.toLowerCase() !== this.arm.subscriptionId) {
+      return fail(400, 'NestedWorkflowSubscriptionMismatch', `The workflow '${name}' is in subscription '${subscription}': a workflow can call only workflows of its own subscription '${this.arm.subscriptionId}'.`);
+    }
+    const child = this.get(resourceGroup!, name!);
+    if (!child) return fail(404, 'WorkflowNotFound', `The workflow '${name}' could not be found.`);
+    if (region(child.location) !== region(caller.location)) {
+      return fail(400, 'NestedWorkflowLocationMismatch', `The workflow '${child.name}' is in location '${child.location}': a workflow can call only workflows of its own location '${caller.location}'.`);
+    }
+    const trigger = this.trigger(child, triggerName);
+    if (!trigger) return fail(404, 'WorkflowTriggerNotFound', `The workflow '${child.name}' trigger '${triggerName}' could not be found.`);
+    if (trigger[1].type.toLowerCase() !== 'request') {
+      return fail(400, 'WorkflowTriggerNotCallable', `The workflow '${child.name}' trigger '${trigger[0]}' of type '${trigger[1].type}' cannot be called: a nested workflow is called through a trigger of type 'Request'.`);
+    }
+    if (!this.callbackUrl) throw new Error('the Logic Apps double has no endpoint to call workflows on');
+    const inputs = isObject(trigger[1].inputs) ? trigger[1].inputs : {};
+    const method = typeof inputs.method === 'string' ? inputs.method.toUpperCase() : 'POST';
+    return { url: await this.callbackUrl(child, trigger[0], method), method };
+  }
+
+  /** Cancels every run and waits until they have ended (and those they started: a child's). */
   async stop(): Promise<void> {
-    const runs = [...this.workflows.values()].flatMap((w) => [...w.runs.values()]);
-    runs.forEach((r) => r.handle.cancel());
-    await Promise.all(runs.map((r) => r.done));
+    for (;;) {
+      const running = [...this.workflows.values()].flatMap((w) => [...w.runs.values()]).filter((r) => !r.ended);
+      if (running.length === 0) return;
+      running.forEach((r) => r.handle.cancel());
+      await Promise.all(running.map((r) => r.done));
+    }
   }
 }
+
+const WORKFLOW_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Logic\/workflows\/([^/]+)$/i;
+
+/** Regions compare as ARM compares them: "West Europe" is "westeurope". */
+const region = (location: string) => location.replace(/\s+/g, '').toLowerCase();
 
 const allResponses = (definition: WorkflowDefinition) => allActions(definition.actions).filter((p) => p.action.type.toLowerCase() === 'response').map((p) => p.action);
 

@@ -9,6 +9,8 @@ export interface OutboundRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** How long to wait for the answer; 0 waits for ever. Default: the service's 120 s outbound limit. */
+  timeoutMs?: number;
 }
 
 export interface InboundResponse {
@@ -26,7 +28,15 @@ export interface EngineHost {
   token(audience: string): Promise<string>;
   /** The clock (default: the real one). */
   now?(): Date;
+  /**
+   * Where a Workflow action sends its request: the callback URL (and method) of the child
+   * workflow's Request trigger, or the answer the service gives when the child cannot be called
+   * (no such workflow or trigger, another subscription or region). Absent: no workflow to call.
+   */
+  nestedTrigger?(workflowId: string, triggerName: string): Promise<NestedTrigger>;
 }
+
+export type NestedTrigger = { url: string; method: string } | { status: number; error: CloudError };
 
 /** What a Response action answers the request that started the run with. */
 export interface ResponseReply {

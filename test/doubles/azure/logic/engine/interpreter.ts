@@ -5,6 +5,7 @@ import { ExpressionError, findProperty } from '../expressions/values';
 import { runCompose, runResponse, runWait } from './actions/basic';
 import { runHttp } from './actions/http';
 import { runIf, runScope, runUntil } from './actions/control';
+import { runWorkflow } from './actions/workflow';
 import type { ActionRun, EngineHost, Outcome, RunSpec } from './context';
 import { predecessorsEnded, setStatus, unmetPredecessor } from './graph';
 import { ACTION_FAILED, skippedByRunAfter, skippedWithContainer, type CloudError } from './messages';
@@ -35,6 +36,7 @@ const EXECUTORS: Record<string, Executor> = {
   scope: runScope,
   if: runIf,
   until: runUntil,
+  workflow: runWorkflow,
 };
 
 const iso = (d: Date) => d.toISOString();

@@ -24,7 +24,9 @@ const STATUSES = ['Aborted', 'Cancelled', 'Failed', 'Faulted', 'Ignored', 'Pause
 export const PARAMETER_TYPES = ['String', 'SecureString', 'Int', 'Float', 'Bool', 'Array', 'Object', 'SecureObject'];
 const TRIGGER_TYPES = ['Request', 'Recurrence', 'Http'];
 /** The action types the double runs (engine/interpreter.ts). */
-const ACTION_TYPES = ['Http', 'Until', 'Wait', 'Scope', 'If', 'Response', 'Compose'];
+const ACTION_TYPES = ['Http', 'Workflow', 'Until', 'Wait', 'Scope', 'If', 'Response', 'Compose'];
+/** A Workflow action's `host.workflow.id` when it is written out (not an expression). */
+const WORKFLOW_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Logic\/workflows\/[^/]+$/i;
 /** Limits and configuration: action and trigger names up to 80 characters, nesting up to 8 levels. */
 const MAX_NAME = 80;
 const MAX_NESTING = 8;
@@ -136,6 +138,15 @@ function checkTypedInputs(name: string, type: string, action: ActionDefinition, 
   if (type === 'http') {
     if (!inputs || typeof inputs.method !== 'string' || !inputs.method) throw missing('method');
     if (typeof inputs.uri !== 'string' || !inputs.uri) throw missing('uri');
+  }
+  if (type === 'workflow') {
+    const host = inputs && isObject(inputs.host) ? inputs.host : undefined;
+    if (!host || typeof host.triggerName !== 'string' || !host.triggerName) throw missing('host.triggerName');
+    const id = isObject(host.workflow) ? host.workflow.id : undefined;
+    if (typeof id !== 'string' || !id) throw missing('host.workflow.id');
+    if (!id.includes('@') && !WORKFLOW_ID.test(id)) {
+      throw actionNotValid(positions, at, name, `The workflow id '${id}' of action '${name}' is not valid: give the resource id of a workflow, '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Logic/workflows/{name}'.`);
+    }
   }
   if (type === 'wait') {
     if (!inputs || (!isObject(inputs.interval) && !isObject(inputs.until))) throw missing('interval');
