@@ -3,14 +3,14 @@
 // callback URL, interpreted by the double — its HTTP actions are real HTTPS requests to the ARM
 // double under the workflow's managed identity — so the ACI double runs the container group as a
 // real container, the workflow reads its logs, deletes the group and answers through the
-// asynchronous response's polling URL. The container is the local R base image with a shell
-// command standing in for the runtime's job mode (same result frame). Needs Docker and the base
-// image (scripts/setup.sh builds it).
+// asynchronous response's polling URL. A schedule is a second workflow whose Recurrence calls the
+// first through the built-in Workflow action (fired here as its schedule would). The container is
+// the local R base image with a shell command standing in for the runtime's job mode (same result
+// frame). Needs Docker and the base image (scripts/setup.sh builds it).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import type { LogicManagementClient, WorkflowRunAction } from '@azure/arm-logic';
 import { ArmDouble } from '../doubles/azure';
-import { registerLogicApps, type LogicAppsDouble } from '../doubles/azure/logic';
 import { containerGroupBody, RESULT_MARK } from '../../src/targets/aci/containerGroup';
 import { RUNNER_ROLE } from '../../src/targets/aci/names';
 import { PAYLOAD_EXPRESSION, RUN_TAG, RUN_TAG_EXPRESSION, workflowDefinition } from '../../src/targets/aci/workflow';
@@ -32,12 +32,9 @@ beforeAll(async () => {
   await docker.getImage(IMAGE).inspect(); // fails the file at once when the base image is missing
 });
 
-const open: Array<{ arm: ArmDouble; logic: LogicAppsDouble }> = [];
+const open: ArmDouble[] = [];
 afterEach(async () => {
-  for (const { arm, logic } of open.splice(0)) {
-    await logic.stop();
-    await arm.stop();
-  }
+  for (const arm of open.splice(0)) await arm.stop();
 });
 
 /** A job that echoes its payload as the runtime's job mode frames a result, then exits with `exit`. */
@@ -48,8 +45,8 @@ function job(exit: number, withResult: boolean): string[] {
 
 async function setup(command: string[]) {
   const arm = await ArmDouble.start({ resourceGroups: [RG], allowLocalImages: true, label: LABEL });
-  const logic = registerLogicApps(arm);
-  open.push({ arm, logic });
+  const logic = arm.logic;
+  open.push(arm);
   const credential = new identity.ClientSecretCredential(arm.tenantId, arm.deployer.clientId, arm.deployer.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true });
   const client: LogicManagementClient = new sdk.LogicManagementClient(credential, arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
   const group = containerGroupBody({ location: 'westeurope', tags: { [RUN_TAG]: RUN_TAG_EXPRESSION }, image: IMAGE, cpu: 1, memoryGb: 1, payload: PAYLOAD_EXPRESSION });
@@ -64,13 +61,26 @@ async function setup(command: string[]) {
       containerGroups: { value: `${arm.url}${rgId.slice(1)}/providers/Microsoft.ContainerInstance/containerGroups/` },
       armAudience: { value: arm.url },
       groupPrefix: { value: 'rd-e2e-' },
-      schedulePayload: { value: {} },
     },
   });
   const principal = created.identity!.principalId!;
   arm.assignRole(principal, RUNNER_ROLE, rgId);
   const callback = (await client.workflowTriggers.listCallbackUrl(RG, 'rdeploy-e2e', 'manual')).value!;
-  return { arm, logic, client, principal, callback };
+  return { arm, logic, client, principal, callback, workflowId: created.id! };
+}
+
+/** R Deploy's scheduler workflow: a Recurrence that calls the main workflow's Request trigger with the schedule's payload. */
+function schedulerDefinition(mainWorkflowId: string): Record<string, unknown> {
+  return {
+    $schema: 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { schedulePayload: { type: 'Object', defaultValue: {} } },
+    triggers: { Recurrence: { type: 'Recurrence', recurrence: { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ['2'], minutes: [0] } } } },
+    actions: {
+      Run_model: { type: 'Workflow', inputs: { host: { triggerName: 'manual', workflow: { id: mainWorkflowId } }, body: "@parameters('schedulePayload')" } },
+    },
+    outputs: {},
+  };
 }
 
 /** POSTs to the callback URL and follows the 202 + Location polling to the final answer (bounded). */
@@ -128,6 +138,33 @@ describe('Logic Apps double with Container Instances on Docker', () => {
     expect(arm.calls('ContainerGroups_CreateOrUpdate').map((c) => c.path.split('/').pop())).toEqual([group]);
     const put = arm.calls('ContainerGroups_CreateOrUpdate')[0]!.body as { tags: Record<string, string> };
     expect(put.tags[RUN_TAG]).toBe(answer.run);
+    expect(arm.containerGroups()).toEqual([]);
+    expect(await leftovers()).toBe(0);
+  });
+
+  it('runs the job on schedule: the scheduler workflow calls the main one, which shows the run in its history', async () => {
+    const { arm, logic, client, workflowId } = await setup(job(0, true));
+    await client.workflows.createOrUpdate(RG, 'rdeploy-e2e-schedule', {
+      location: 'westeurope',
+      state: 'Enabled',
+      definition: schedulerDefinition(workflowId),
+      parameters: { schedulePayload: { value: { n: 7 } } },
+    });
+    const fired = logic.fireRecurrence('rdeploy-e2e-schedule');
+    const scheduled = await logic.waitForRun('rdeploy-e2e-schedule', fired);
+    expect(scheduled.status).toBe('Succeeded');
+    expect(scheduled.trigger.name).toBe('Recurrence');
+    expect(scheduled.actions.get('Run_model')).toMatchObject({ status: 'Succeeded', code: 'OK', outputs: { statusCode: 200, body: { echo: { n: 7 } } } });
+
+    // The main workflow's history has the run, started by its Request trigger like any request
+    // run; it answered beside the delete, so it may still be deleting the group: wait for its end.
+    const main = (scheduled.actions.get('Run_model')!.outputs as { headers: Record<string, string> }).headers['x-ms-workflow-run-id']!;
+    await logic.waitForRun('rdeploy-e2e', main);
+    const runs = await all(client.workflowRuns.list(RG, 'rdeploy-e2e'));
+    expect(runs.map((r) => [r.name, r.status, r.trigger?.name])).toEqual([[main, 'Succeeded', 'manual']]);
+    const actions = Object.fromEntries((await all(client.workflowRunActions.list(RG, 'rdeploy-e2e', main))).map((a) => [a.name!, a.status]));
+    expect(actions).toMatchObject({ Create_container_group: 'Succeeded', Get_logs: 'Succeeded', Delete_container_group: 'Succeeded', Respond_with_result: 'Succeeded' });
+    expect(arm.calls('ContainerGroups_CreateOrUpdate').map((c) => c.path.split('/').pop())).toEqual([`rd-e2e-${main.toLowerCase()}`]);
     expect(arm.containerGroups()).toEqual([]);
     expect(await leftovers()).toBe(0);
   });
