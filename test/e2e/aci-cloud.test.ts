@@ -167,6 +167,15 @@ describe('the aci target against the ARM double', () => {
     expect(JSON.stringify(runs)).not.toContain(REGISTRY_PASSWORD);
   });
 
+  it('a run whose container group cannot be created answers 502 in one sentence with its run id, and still deletes', async () => {
+    // ACI refuses the group (a quota, say): the create fails, the wait and the logs are skipped, the delete runs anyway.
+    arm.injectFault({ operation: 'ContainerGroups_CreateOrUpdate', kind: 'error', status: 409, code: 'ContainerGroupQuotaReached', message: 'Resource type Microsoft.ContainerInstance/containerGroups has reached its quota.' }, 1);
+    const deletesBefore = arm.calls((c) => c.method === 'DELETE' && c.path.includes('/containerGroups/')).length;
+    await expect(deployments.invoke(await at(), sample('one-car'))).rejects.toMatchObject({ code: 'invoke-failed', message: expect.stringMatching(/run \d+CU\d+ of rdeploy-.* failed: The run \d+CU\d+ ended without a result/) });
+    expect(arm.calls((c) => c.method === 'DELETE' && c.path.includes('/containerGroups/')).length).toBe(deletesBefore + 1);
+    expect(tagged().groups).toHaveLength(0);
+  });
+
   it('destroy leaves nothing tagged: workflows, role assignment, container groups, the pushed image', async () => {
     const before = (await at()).record.details as AciRecordDetails;
     const report = await deployments.destroy(owner());

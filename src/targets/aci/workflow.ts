@@ -170,7 +170,8 @@ export function scheduleDefinition(recurrence: Recurrence, mainWorkflowId: strin
     parameters: { schedulePayload: { type: 'Object', defaultValue: {} } },
     triggers: { [RECURRENCE_TRIGGER]: { type: 'Recurrence', recurrence } },
     actions: {
-      Run_model: { type: 'Workflow', inputs: { host: { triggerName: REQUEST_TRIGGER, workflow: { id: mainWorkflowId } }, body: "@parameters('schedulePayload')" } },
+      // No retries: a failed run answers 500 or 502, and each retry would start (and bill) another container group.
+      Run_model: { type: 'Workflow', inputs: { host: { triggerName: REQUEST_TRIGGER, workflow: { id: mainWorkflowId } }, body: "@parameters('schedulePayload')", retryPolicy: { type: 'none' } } },
     },
     outputs: {},
   };
