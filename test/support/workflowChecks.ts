@@ -4,6 +4,9 @@
  * and returns issues (never throws), so a test can show that exactly one check fires on a
  * definition broken by hand (test/unit/targets/aci/workflowChecks.test.ts).
  *
+ * One definition is checked at a time; a Workflow action (one workflow calling another's trigger)
+ * is checked against the definitions given in `options.workflows`, by resource id.
+ *
  * Expressions are read the way the service reads them: a string that starts with "@" (not "@@")
  * is one expression; otherwise each "@{…}" inside it is one.
  */
@@ -23,7 +26,8 @@ export type CheckName =
   | 'until-count-covers-timeout'
   | 'secure-inputs'
   | 'literal-secret'
-  | 'arm-call';
+  | 'arm-call'
+  | 'workflow-call';
 
 export interface Issue {
   check: CheckName;
@@ -38,6 +42,8 @@ export interface CheckOptions {
   /** The action that creates what the run pays for, and the one that deletes it. */
   createAction?: string;
   deleteAction?: string;
+  /** The definitions a Workflow action may call, by the workflow's resource id. */
+  workflows?: Readonly<Record<string, unknown>>;
 }
 
 type Json = Record<string, unknown>;
@@ -207,17 +213,20 @@ export function checkWorkflow(definition: unknown, options: CheckOptions = {}): 
   const deleteName = options.deleteAction ?? 'Delete_container_group';
   const create = byName.get(createName);
   const del = byName.get(deleteName);
-  if (!create || !del) issue('cleanup', 'actions', `the definition needs both ${createName} and ${deleteName}`);
-  else {
-    const scope = create.ancestors[0];
-    if (!scope || scope.action.type !== 'Scope') issue('cleanup', create.at, `${createName} must sit inside a Scope, so one runAfter on the scope covers everything that can fail after it`);
-    else if (del.ancestors.some((x) => x.action === scope.action)) issue('cleanup', del.at, `${deleteName} sits inside ${scope.name}, the scope that holds the create: a failure in the scope skips it`);
-    else if (!(scope.name in del.siblings)) issue('cleanup', del.at, `${deleteName} must sit beside ${scope.name} (the scope that holds the create) so it can run after it`);
+  // A definition that creates nothing (the scheduler) has nothing to delete; one of the two alone is a mistake.
+  if (create || del) {
+    if (!create || !del) issue('cleanup', 'actions', `the definition needs both ${createName} and ${deleteName}`);
     else {
-      const runAfter = isObject(del.action.runAfter) ? del.action.runAfter : {};
-      for (const [after, statuses] of Object.entries({ [scope.name]: runAfter[scope.name] ?? [], ...runAfter })) {
-        const missing = ALL_STATUSES.filter((s) => !(Array.isArray(statuses) && statuses.includes(s)));
-        if (missing.length > 0) issue('cleanup', `${del.at}.runAfter`, `${deleteName} does not run when ${after} ends ${missing.join(' or ')}: the container group would be left running and billed`);
+      const scope = create.ancestors[0];
+      if (!scope || scope.action.type !== 'Scope') issue('cleanup', create.at, `${createName} must sit inside a Scope, so one runAfter on the scope covers everything that can fail after it`);
+      else if (del.ancestors.some((x) => x.action === scope.action)) issue('cleanup', del.at, `${deleteName} sits inside ${scope.name}, the scope that holds the create: a failure in the scope skips it`);
+      else if (!(scope.name in del.siblings)) issue('cleanup', del.at, `${deleteName} must sit beside ${scope.name} (the scope that holds the create) so it can run after it`);
+      else {
+        const runAfter = isObject(del.action.runAfter) ? del.action.runAfter : {};
+        for (const [after, statuses] of Object.entries({ [scope.name]: runAfter[scope.name] ?? [], ...runAfter })) {
+          const missing = ALL_STATUSES.filter((s) => !(Array.isArray(statuses) && statuses.includes(s)));
+          if (missing.length > 0) issue('cleanup', `${del.at}.runAfter`, `${deleteName} does not run when ${after} ends ${missing.join(' or ')}: the container group would be left running and billed`);
+        }
       }
     }
   }
@@ -233,7 +242,10 @@ export function checkWorkflow(definition: unknown, options: CheckOptions = {}): 
       const m = x.branch === 'actions' && x.action.type === 'If' ? /^@equals\(trigger\(\)\??\['name'\],\s*'([^']+)'\)$/.exec(String(x.action.expression)) : null;
       return m !== null && requestTriggers.has(m[1]!);
     });
-    if (!onlyRequests && !guarded) issue('response-guarded', r.at, `${r.name} can run in a run started by a trigger other than a Request trigger: nobody waits for that answer`);
+    // Every trigger a Request trigger (the main workflow): someone waits for each answer. Beside another
+    // trigger, only the then-branch of an If on trigger().name naming a Request trigger is.
+    if (requestTriggers.size === 0) issue('response-guarded', r.at, `${r.name} answers a request, but no trigger of the workflow is a Request trigger: nobody waits for that answer`);
+    else if (!onlyRequests && !guarded) issue('response-guarded', r.at, `${r.name} can run in a run started by a trigger other than a Request trigger: nobody waits for that answer`);
     for (const [name] of recurring) {
       issue('response-with-recurrence', r.at, `the service refuses ${r.name} beside the trigger ${name}: "The workflow with 'Response' action type should not have triggers with 'recurrence' property defined"`);
     }
@@ -293,5 +305,31 @@ export function checkWorkflow(definition: unknown, options: CheckOptions = {}): 
     if (!/[?&]api-version=\d{4}-\d{2}-\d{2}(-preview)?(&|$)/.test(uri)) issue('arm-call', `${h.at}.inputs.uri`, `${h.name}'s uri has no api-version=YYYY-MM-DD: ARM refuses the call`);
   }
 
+  // Calls to another workflow: the built-in Workflow action runs the trigger it names, which must be a Request trigger of that workflow.
+  for (const w of actions.filter((a) => a.action.type === 'Workflow')) {
+    const inputs = isObject(w.action.inputs) ? w.action.inputs : {};
+    const host = isObject(inputs.host) ? inputs.host : {};
+    const id = isObject(host.workflow) ? host.workflow.id : undefined;
+    const triggerName = host.triggerName;
+    if (typeof id !== 'string' || !WORKFLOW_ID.test(id)) {
+      issue('workflow-call', `${w.at}.inputs.host.workflow.id`, `${w.name} calls ${JSON.stringify(id)}, which is not a workflow's resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Logic/workflows/NAME)`);
+      continue;
+    }
+    const target = Object.entries(options.workflows ?? {}).find(([known]) => known.toLowerCase() === id.toLowerCase())?.[1];
+    if (target === undefined) {
+      issue('workflow-call', `${w.at}.inputs.host.workflow.id`, `${w.name} calls ${id}, a workflow the check was not given: it cannot say whether the call works`);
+      continue;
+    }
+    const targetTriggers = isObject(target) && isObject(target.triggers) ? target.triggers : {};
+    const called = typeof triggerName === 'string' ? targetTriggers[triggerName] : undefined;
+    if (!isObject(called)) {
+      issue('workflow-call', `${w.at}.inputs.host.triggerName`, `${w.name} calls the trigger ${JSON.stringify(triggerName)} of ${id.split('/').pop()!}, whose triggers are ${Object.keys(targetTriggers).join(', ') || 'none'}`);
+    } else if (called.type !== 'Request') {
+      issue('workflow-call', `${w.at}.inputs.host.triggerName`, `${w.name} calls the trigger ${String(triggerName)} of ${id.split('/').pop()!}, a ${String(called.type)} trigger: a workflow can only be called through a Request trigger`);
+    }
+  }
+
   return issues;
 }
+
+const WORKFLOW_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Logic\/workflows\/[^/]+$/i;

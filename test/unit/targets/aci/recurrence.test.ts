@@ -31,42 +31,64 @@ describe('parseRecurrence', () => {
     expect(parseRecurrence('EVERY MONDAY AT 8:30')).toEqual(parseRecurrence('every monday at 08:30'));
   });
 
-  it('accepts the cron step forms "*/15 * * * *" and "30 */2 * * *", at the right number of runs a month', () => {
-    expect(runsPerMonth(parseRecurrence('*/15 * * * *'))).toBe(2_922);
-    expect(runsPerMonth(parseRecurrence('30 */2 * * *'))).toBe(365);
+  // Cron fields are wall-clock times ("*/15" is :00, :15, :30, :45). A Minute or Hour recurrence
+  // without a start time counts from when the workflow is saved ("starts immediately, then
+  // calculates future recurrences based on the last run time"), and a schedule's hours and minutes
+  // apply to Day and Week only: clock-aligned, the designer writes Day with the hours and minutes listed.
+  const ALL_HOURS = Array.from({ length: 24 }, (_, i) => String(i));
+  const clockAligned: Array<[string, Recurrence, number]> = [
+    ['*/15 * * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ALL_HOURS, minutes: [0, 15, 30, 45] } }, 2_922],
+    ['30 */2 * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ALL_HOURS.filter((h) => Number(h) % 2 === 0), minutes: [30] } }, 365],
+    ['5 * * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ALL_HOURS, minutes: [5] } }, 731],
+    ['0 */5 * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ['0', '5', '10', '15', '20'], minutes: [0] } }, 152],
+    ['*/20 9 * * 1', { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: ['Monday'], hours: ['9'], minutes: [0, 20, 40] } }, 13],
+    ['0 0 */10 * *', { frequency: 'Month', interval: 1, timeZone: 'UTC', schedule: { monthDays: [1, 11, 21, 31], hours: ['0'], minutes: [0] } }, 4],
+    // */60 is minute 0 only, as in cron.
+    ['*/60 * * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ALL_HOURS, minutes: [0] } }, 731],
+  ];
+  it.each(clockAligned)('"%s" runs on the clock as cron does: a Day or Week recurrence with its times listed', (schedule, recurrence, perMonth) => {
+    expect(parseRecurrence(schedule)).toEqual(recurrence);
+    expect(runsPerMonth(parseRecurrence(schedule))).toBe(perMonth);
   });
 
-  // DEFECT (reported): cron steps are wall-clock times ("*/15" is :00, :15, :30, :45). A Minute or
-  // Hour recurrence without a start time counts from when the workflow is saved ("starts
-  // immediately, then calculates future recurrences based on the last run time"), and a schedule's
-  // hours and minutes apply to Day and Week only. Clock-aligned, the designer writes Day with minutes.
-  it.fails('"*/15 * * * *" runs at :00, :15, :30 and :45, as cron does', () => {
-    expect(parseRecurrence('*/15 * * * *')).toEqual({ frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { minutes: [0, 15, 30, 45] } });
-  });
-  it.fails('"30 */2 * * *" runs at 00:30, 02:30 … 22:30, as cron does', () => {
-    const hours = Array.from({ length: 12 }, (_, i) => String(2 * i));
-    expect(parseRecurrence('30 */2 * * *')).toEqual({ frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours, minutes: [30] } });
+  it('lists each time and week day once, in order (Sunday is 0 and 7)', () => {
+    expect(parseRecurrence('30,0,30 17,8 * * *').schedule).toEqual({ hours: ['8', '17'], minutes: [0, 30] });
+    expect(parseRecurrence('0 8 * * 0,7').schedule).toEqual({ weekDays: ['Sunday'], hours: ['8'], minutes: [0] });
+    expect(parseRecurrence('0 8 * * 5,1,1').schedule).toEqual({ weekDays: ['Monday', 'Friday'], hours: ['8'], minutes: [0] });
+    expect(runsPerMonth(parseRecurrence('0 8 * * 0,7'))).toBe(4);
   });
 
-  // DEFECT (reported): the service's bounds are Month 1-16, Week 1-71, Day 1-500 (Recurrence trigger
-  // reference); the parser allows 1,000 for all but minutes, so the deploy fails instead of the setting.
-  it.fails('refuses an interval the service refuses ("every 600 days")', () => {
-    expect(() => parseRecurrence('every 600 days')).toThrow(/has an interval out of range/);
+  // The service's bounds per frequency (Recurrence trigger reference): the setting is refused, not the deploy.
+  const bounds: Array<[string, number, string]> = [
+    ['minutes', 72_000, '72,000'],
+    ['hours', 12_000, '12,000'],
+    ['days', 500, '500'],
+    ['weeks', 71, '71'],
+    ['months', 16, '16'],
+  ];
+  it.each(bounds)('takes every 1 to %s %s, and names the bound past it', (unit, max, shown) => {
+    expect(parseRecurrence(`every ${max} ${unit}`).interval).toBe(max);
+    expect(parseRecurrence(`every 1 ${unit}`).interval).toBe(1);
+    expect(() => parseRecurrence(`every ${max + 1} ${unit}`)).toThrow(`has an interval out of range (Logic Apps takes 1 to ${shown} for ${unit})`);
+    expect(() => parseRecurrence(`every 0 ${unit}`)).toThrow(`has an interval out of range (Logic Apps takes 1 to ${shown} for ${unit})`);
   });
 
   const refused: Array<[string, string]> = [
     ['whenever', 'is not a schedule R Deploy can read'],
-    ['every 0 days', 'has an interval out of range'],
-    ['every 1001 weeks', 'has an interval out of range'],
-    ['every 72001 minutes', 'has an interval out of range'],
+    ['every 0 days', 'has an interval out of range (Logic Apps takes 1 to 500 for days)'],
+    ['every 600 days', 'has an interval out of range (Logic Apps takes 1 to 500 for days)'],
+    ['every 72 weeks', 'has an interval out of range (Logic Apps takes 1 to 71 for weeks)'],
+    ['every 72001 minutes', 'has an interval out of range (Logic Apps takes 1 to 72,000 for minutes)'],
     ['every 6 hours at 02:00', 'gives a time of day for an interval shorter than a day'],
     ['every 1 day at 25:00', 'has the time "25:00", which is not HH:MM'],
     ['every monday at 8am', 'has the time "8am", which is not HH:MM'],
     ['0 2 * 1 *', 'names months, which a Logic Apps recurrence cannot express'],
     ['* * * * *', 'runs every minute; write "every 1 minute" if that is meant'],
-    ['0 1-5 * * *', 'has the field "1-5", which a Logic Apps recurrence cannot express (use single values or lists)'],
-    ['60 2 * * *', 'has the field "60", which a Logic Apps recurrence cannot express (use single values or lists)'],
-    ['0 8 * * 8', 'has the field "8", which a Logic Apps recurrence cannot express (use single values or lists)'],
+    ['0 1-5 * * *', 'has the field "1-5", which a Logic Apps recurrence cannot express (use single values, lists or */N)'],
+    ['60 2 * * *', 'has the field "60", which a Logic Apps recurrence cannot express (use single values, lists or */N)'],
+    ['0 8 * * 8', 'has the field "8", which a Logic Apps recurrence cannot express (use single values, lists or */N)'],
+    ['*/0 * * * *', 'has the field "*/0", which a Logic Apps recurrence cannot express (use single values, lists or */N)'],
+    ['0/15 * * * *', 'has the field "0/15", which a Logic Apps recurrence cannot express (use single values, lists or */N)'],
     ['0 2 1 * 1', 'sets both a day of the month and a day of the week'],
     ['0 2 * *', 'is not a schedule R Deploy can read'],
   ];

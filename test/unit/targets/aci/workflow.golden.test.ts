@@ -1,20 +1,26 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { definitionFor, VARIANTS } from './workflowFixture';
+import { definitionFor, schedulerFor, VARIANTS } from './workflowFixture';
 
 /**
- * The definitions a reviewer signs off, as files: __golden__/workflow-<variant>.json. A change to
+ * The definitions a reviewer signs off, as files: __golden__/workflow-<variant>.json (the main
+ * workflow with and without a registry password, and the scheduler of a daily schedule). A change to
  * the generator shows here as a diff to read. `UPDATE_GOLDEN=1 npx vitest run --project unit
  * test/unit/targets/aci` rewrites them (review the diff before committing); a missing file is a
  * failure, never created silently.
  */
 const GOLDEN = path.join(__dirname, '__golden__');
 
-describe('the workflow definition (golden)', () => {
-  it.each(VARIANTS)('$name equals __golden__/workflow-$name.json', (v) => {
-    const file = path.join(GOLDEN, `workflow-${v.name}.json`);
-    const actual = `${JSON.stringify(definitionFor(v), null, 2)}\n`;
+const GOLDENS: Array<{ name: string; definition: () => Record<string, unknown> }> = [
+  ...VARIANTS.map((v) => ({ name: v.name, definition: () => definitionFor(v) })),
+  { name: 'schedule', definition: () => schedulerFor().definition },
+];
+
+describe('the workflow definitions (golden)', () => {
+  it.each(GOLDENS)('$name equals __golden__/workflow-$name.json', ({ name, definition }) => {
+    const file = path.join(GOLDEN, `workflow-${name}.json`);
+    const actual = `${JSON.stringify(definition(), null, 2)}\n`;
     if (process.env.UPDATE_GOLDEN === '1') {
       mkdirSync(GOLDEN, { recursive: true });
       writeFileSync(file, actual);

@@ -3,14 +3,17 @@ import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import { parseRecurrence } from '../../../../src/targets/aci/recurrence';
-import { clone, definitionFor, VARIANTS } from './workflowFixture';
+import { clone, definitionFor, schedulerFor, VARIANTS } from './workflowFixture';
 
 // The generated definition against two schemas: the project's own, exactly the subset we generate
-// and strict where the service is; and the published one, as Microsoft wrote it.
+// and strict where the service is; and the published one, as Microsoft wrote it. Both the main
+// workflow and, for a schedule, the scheduler that calls it.
 type J = Record<string, unknown>;
 const node = (root: unknown, p: string): J => p.split('.').reduce<unknown>((n, k) => (n as J)[k], root) as J;
 const RUN = 'actions.Run.actions';
+/** Each form the schedule setting takes: the words, cron, cron steps (listed on the clock), week days. */
+const SCHEDULES = ['every 1 day at 02:00', 'every 6 hours', 'every 15 minutes', 'every 500 days', 'every monday at 08:30', '0 2 * * *', '0 8 * * 1', '0 6 1 * *', '*/15 * * * *', '30 */2 * * *', '5 * * * *', '0 8 * * 0,7'];
+const scheduler = () => clone(schedulerFor().definition);
 
 const subset = new Ajv2020({ strict: true, allErrors: true }).compile(JSON.parse(readFileSync(path.join(__dirname, 'workflow.subset.schema.json'), 'utf8')) as object);
 const subsetErrors = (d: unknown) => (subset(d) ? [] : subset.errors!.map((e) => `${e.instancePath} ${e.message ?? ''}`));
@@ -20,8 +23,8 @@ describe('the subset schema (test/unit/targets/aci/workflow.subset.schema.json)'
     expect(subsetErrors(definitionFor(v))).toEqual([]);
   });
 
-  it.each(['every 1 day at 02:00', 'every 6 hours', 'every 15 minutes', 'every monday at 08:30', '0 2 * * *', '0 8 * * 1', '0 6 1 * *'])('accepts the trigger of the schedule "%s"', (schedule) => {
-    expect(subsetErrors(definitionFor({ schedule, registryPassword: false }))).toEqual([]);
+  it.each(SCHEDULES)('accepts the scheduler of the schedule "%s"', (schedule) => {
+    expect(subsetErrors(schedulerFor(schedule).definition)).toEqual([]);
   });
 
   // Each break is one the service refuses or that R Deploy must never generate.
@@ -32,16 +35,34 @@ describe('the subset schema (test/unit/targets/aci/workflow.subset.schema.json)'
     ['an Until count over 5,000', (d) => (node(d, `${RUN}.Wait_for_container_group.limit`).count = 5_001), /limit\/count must be <= 5000/],
     ['an Until timeout that is not ISO 8601', (d) => (node(d, `${RUN}.Wait_for_container_group.limit`).timeout = '30m'), /limit\/timeout must match pattern/],
     ['a Wait unit the service does not know', (d) => (node(d, `${RUN}.Wait_for_container_group.actions.Delay.inputs.interval`).unit = 'Fortnight'), /interval\/unit must be equal to one of the allowed values/],
-    ['a synchronous Response', (d) => delete node(d, 'actions.Answer_request.actions.Has_result.actions.Respond_with_result').operationOptions, /must have required property 'operationOptions'/],
+    ['a synchronous Response', (d) => delete node(d, 'actions.Has_result.actions.Respond_with_result').operationOptions, /must have required property 'operationOptions'/],
     ['an Http call with a password instead of the managed identity', (d) => (node(d, `${RUN}.Get_logs.inputs`).authentication = { type: 'Basic', username: 'u', password: 'p' }), /authentication\/type must be equal to constant/],
     ['an Http call without an audience', (d) => delete node(d, `${RUN}.Get_logs.inputs.authentication`).audience, /must have required property 'audience'/],
     ['a SecureString with a default value', (d) => (node(d, 'parameters.registryPassword').defaultValue = 'x'), /\/parameters\/registryPassword\/defaultValue boolean schema is false/],
     ['a Request trigger of another kind', (d) => (node(d, 'triggers.manual').kind = 'Button'), /\/triggers\/manual\/kind must be equal to constant/],
-    ['an hour of a schedule out of 0-23', (d) => (node(d, 'triggers').Recurrence = { type: 'Recurrence', recurrence: { frequency: 'Day', interval: 1, schedule: { hours: ['24'] } } }), /schedule\/hours\/0 must match pattern/],
-    ['a Day interval over the service\'s 500', (d) => (node(d, 'triggers').Recurrence = { type: 'Recurrence', recurrence: { frequency: 'Day', interval: 501 } }), /recurrence\/interval must be <= 500/],
+    ['a second trigger', (d) => (node(d, 'triggers').Recurrence = { type: 'Recurrence', recurrence: { frequency: 'Day', interval: 1 } }), /\/triggers must NOT have more than 1 properties/],
   ];
   it.each(breaks)('refuses %s', (_what, breakIt, expected) => {
     const d = clone(definitionFor({ registryPassword: true }));
+    breakIt(d);
+    expect(subsetErrors(d).join('\n')).toMatch(expected);
+  });
+
+  const RECURRENCE = 'triggers.Recurrence.recurrence';
+  const CALL = 'actions.Run_model.inputs';
+  const schedulerBreaks: Array<[string, (d: J) => void, RegExp]> = [
+    ['an hour of a schedule out of 0-23', (d) => (node(d, RECURRENCE).schedule = { hours: ['24'], minutes: [0] }), /schedule\/hours\/0 must match pattern/],
+    ['a Day interval over the service\'s 500', (d) => (node(d, RECURRENCE).interval = 501), /recurrence\/interval must be <= 500/],
+    ['hours under an Hour recurrence (they do not pin it to the clock)', (d) => Object.assign(node(d, RECURRENCE), { frequency: 'Hour', interval: 2, schedule: { minutes: [30] } }), /recurrence\/schedule boolean schema is false/],
+    ['a repeated week day', (d) => (node(d, RECURRENCE).schedule = { weekDays: ['Sunday', 'Sunday'] }), /weekDays must NOT have duplicate items/],
+    ['a call without the trigger to run', (d) => delete node(d, `${CALL}.host`).triggerName, /\/actions\/Run_model\/inputs\/host must have required property 'triggerName'/],
+    ['a call of a workflow by name instead of its resource id', (d) => (node(d, `${CALL}.host.workflow`).id = 'rdeploy-demo'), /host\/workflow\/id must match pattern/],
+    ['a call with a member the generator never writes', (d) => (node(d, CALL).authentication = { type: 'ManagedServiceIdentity', audience: 'x' }), /\/actions\/Run_model\/inputs must NOT have additional properties/],
+    ['a Request trigger beside the Recurrence', (d) => (node(d, 'triggers').manual = { type: 'Request', kind: 'Http', inputs: { schema: {} } }), /\/triggers must NOT have more than 1 properties/],
+  ];
+  it.each(schedulerBreaks)('refuses, in the scheduler, %s', (_what, breakIt, expected) => {
+    const d = scheduler();
+    expect(subsetErrors(d)).toEqual([]);
     breakIt(d);
     expect(subsetErrors(d).join('\n')).toMatch(expected);
   });
@@ -100,13 +121,30 @@ function publishedErrors(validate: ReturnType<typeof publishedValidator>, d: J):
 
 describe.skipIf(!existsSync(SPEC))(`the published schema (needs ${SPEC}, the shared specifications beside the repository)`, () => {
   const validate = publishedValidator(true);
+  const asPublished = publishedValidator(false);
 
   it.each(VARIANTS)('accepts the $name definition, nested actions included', (v) => {
     expect(publishedErrors(validate, definitionFor(v))).toEqual([]);
   });
 
+  it.each(SCHEDULES)('accepts the scheduler of the schedule "%s", as published (its Workflow action needs no extension)', (schedule) => {
+    expect(publishedErrors(validate, schedulerFor(schedule).definition)).toEqual([]);
+    expect(publishedErrors(asPublished, schedulerFor(schedule).definition)).toEqual([]);
+  });
+
+  it('knows the Workflow action: it refuses a call without the trigger to run, or without the workflow', () => {
+    // Every error, the oneOf branches' included: the Workflow branch is the one that names host.
+    const all = (d: J) => (validate(d) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message ?? ''}`));
+    const noTrigger = scheduler();
+    delete node(noTrigger, 'actions.Run_model.inputs.host').triggerName;
+    expect(all(noTrigger)).toContain("/actions/Run_model/inputs/host must have required property 'triggerName'");
+    const noWorkflow = scheduler();
+    delete node(noWorkflow, 'actions.Run_model.inputs.host.workflow').id;
+    expect(all(noWorkflow)).toContain("/actions/Run_model/inputs/host/workflow must have required property 'id'");
+  });
+
   it('as published, refuses our calls to ARM: it does not know managed identities (why the test extends it)', () => {
-    const errors = publishedErrors(publishedValidator(false), definitionFor({ registryPassword: false }));
+    const errors = publishedErrors(asPublished, definitionFor({ registryPassword: false }));
     expect(errors).toContain('/actions/Delete_container_group/inputs/authentication must NOT have additional properties');
     expect(errors).toContain('/actions/Run/actions is invalid');
   });
@@ -122,16 +160,8 @@ describe.skipIf(!existsSync(SPEC))(`the published schema (needs ${SPEC}, the sha
   it('refuses what the service refuses at the top level: an unknown action type, a runAfter status', () => {
     const d = clone(definitionFor({ registryPassword: false }));
     node(d, 'actions.Delete_container_group').type = 'Htttp';
-    node(d, 'actions.Answer_request').runAfter = { Delete_container_group: ['Done'] };
+    node(d, 'actions.Has_result').runAfter = { Delete_container_group: ['Done'] };
     expect(validate(d)).toBe(false);
-    expect(validate.errors!.map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/actions/Delete_container_group/type', '/actions/Answer_request/runAfter/Delete_container_group/0']));
-  });
-
-  it('accepts the trigger of each schedule form the parser makes', () => {
-    for (const schedule of ['every 1 day at 02:00', 'every monday at 08:30', '0 6 1 * *', '*/15 * * * *', '30 */2 * * *']) {
-      const d = definitionFor({ registryPassword: false });
-      node(d, 'triggers').Recurrence = { type: 'Recurrence', recurrence: parseRecurrence(schedule) };
-      expect(publishedErrors(validate, d), schedule).toEqual([]);
-    }
+    expect(validate.errors!.map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/actions/Delete_container_group/type', '/actions/Has_result/runAfter/Delete_container_group/0']));
   });
 });

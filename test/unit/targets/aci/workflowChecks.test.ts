@@ -1,20 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_STATUSES, checkWorkflow, expressionsIn } from '../../../support/workflowChecks';
-import { clone, definitionFor, TIMEOUT_MINUTES } from './workflowFixture';
+import { clone, definitionFor, schedulerFor, TIMEOUT_MINUTES } from './workflowFixture';
 
 // The checker of test/support/workflowChecks.ts on definitions broken by hand: each check can fail,
-// and it names what is wrong (the good definition passes: workflow.semantics.test.ts).
+// and it names what is wrong (the good definitions pass: workflow.semantics.test.ts).
 type J = Record<string, unknown>;
 const node = (root: unknown, path: string): J => path.split('.').reduce<unknown>((n, k) => (n as J)[k], root) as J;
 const RUN = 'actions.Run.actions';
+const WITH_RESULT = 'actions.Has_result.actions.Respond_with_result';
+const WITHOUT_RESULT = 'actions.Has_result.else.actions.Respond_without_result';
 const good = () => clone(definitionFor({ registryPassword: true }));
-const check = (d: unknown) => checkWorkflow(d, { timeoutMinutes: TIMEOUT_MINUTES });
+/** The scheduler and the main workflow it calls, as bodies.ts makes them. */
+const scheduler = () => clone(schedulerFor());
+const check = (d: unknown, workflows?: Record<string, unknown>) => checkWorkflow(d, { timeoutMinutes: TIMEOUT_MINUTES, ...(workflows ? { workflows } : {}) });
 const fired = (d: unknown) => [...new Set(check(d).map((i) => i.check))].sort();
 const messages = (d: unknown) => check(d).map((i) => i.message);
 
 describe('workflow checks', () => {
-  it('pass the definition they are written for', () => {
+  it('pass the definitions they are written for: the main workflow, and the scheduler with the workflow it calls', () => {
     expect(check(good())).toEqual([]);
+    const s = scheduler();
+    expect(check(s.definition, { [s.mainId]: s.main })).toEqual([]);
   });
 
   it('read expressions as the service does: "@…" whole, "@{…}" inside text, "@@" literal', () => {
@@ -49,13 +55,13 @@ describe('workflow checks', () => {
 
   it("action-reference: actions('X'), body('X'), outputs('X'), result('X') name an action that exists", () => {
     const d = good();
-    const inputs = node(d, 'actions.Answer_request.actions.Has_result.actions.Respond_with_result.inputs');
+    const inputs = node(d, `${WITH_RESULT}.inputs`);
     inputs.statusCode = String(inputs.statusCode).replace("body('Get_container_group')", "body('Get_container_grop')");
     expect(fired(d)).toEqual(['action-reference']);
     expect(messages(d)).toEqual(["body('Get_container_grop') names no action of the definition"]);
 
     const notScoped = good();
-    node(notScoped, 'actions.Answer_request').expression = "@equals(result('Get_logs'), null)";
+    node(notScoped, 'actions.Has_result').expression = "@equals(result('Get_logs'), null)";
     expect(messages(notScoped)).toContain("result('Get_logs') needs a scoped action (Scope, Until, Foreach), not Http");
   });
 
@@ -80,11 +86,16 @@ describe('workflow checks', () => {
     d.triggers = { Webhook: { type: 'HttpWebhook', inputs: { subscribe: { method: 'POST', uri: 'https://example.org/s' }, unsubscribe: {} } } };
     expect(check(d).filter((i) => i.check === 'trigger-reference').map((i) => i.message)).toEqual(['triggerBody() is used but no trigger has a body (no Request trigger)']);
     d.triggers = {};
+    node(d, 'actions.Has_result').expression = "@equals(trigger()?['name'], 'manual')";
     expect(check(d).filter((i) => i.check === 'trigger-reference').map((i) => i.message)).toEqual([
-      'trigger() is used but the definition has no trigger',
       'triggerBody() is used but no trigger has a body (no Request trigger)',
       'trigger() is used but the definition has no trigger',
     ]);
+
+    // The scheduler's Recurrence has no body: its payload is a parameter, not the trigger's.
+    const s = scheduler();
+    node(s.definition, 'actions.Run_model.inputs').body = '@triggerBody()';
+    expect(check(s.definition, { [s.mainId]: s.main }).map((i) => i.check).sort()).toEqual(['parameter-unused', 'trigger-reference']);
   });
 
   it('cleanup: the delete runs after the scope of the create whatever its end', () => {
@@ -106,7 +117,6 @@ describe('workflow checks', () => {
     const top = node(inside, 'actions');
     node(inside, RUN).Delete_container_group = { ...node(inside, 'actions.Delete_container_group'), runAfter: { Get_logs: [...ALL_STATUSES] } };
     delete top.Delete_container_group;
-    node(inside, 'actions.Answer_request').runAfter = { Run: [...ALL_STATUSES] };
     expect(fired(inside)).toEqual(['cleanup']);
     expect(messages(inside)).toEqual(['Delete_container_group sits inside Run, the scope that holds the create: a failure in the scope skips it']);
 
@@ -120,34 +130,73 @@ describe('workflow checks', () => {
     expect(messages(bare)[0]).toMatch(/^Create_container_group must sit inside a Scope/);
   });
 
+  it('cleanup: a definition that creates has a delete; one that creates nothing (the scheduler) needs none', () => {
+    const noDelete = good();
+    delete node(noDelete, 'actions').Delete_container_group;
+    expect(fired(noDelete)).toEqual(['cleanup']);
+    expect(messages(noDelete)).toEqual(['the definition needs both Create_container_group and Delete_container_group']);
+
+    const s = scheduler();
+    expect(check(s.definition, { [s.mainId]: s.main }).filter((i) => i.check === 'cleanup')).toEqual([]);
+    node(s.definition, 'actions').Create_container_group = clone(node(good(), `${RUN}.Create_container_group`));
+    expect(check(s.definition, { [s.mainId]: s.main }).filter((i) => i.check === 'cleanup').map((i) => i.message)).toEqual(['the definition needs both Create_container_group and Delete_container_group']);
+  });
+
   it('response-async: every Response answers asynchronously', () => {
     const d = good();
-    delete node(d, 'actions.Answer_request.actions.Has_result.else.actions.Respond_without_result').operationOptions;
+    delete node(d, WITHOUT_RESULT).operationOptions;
     expect(fired(d)).toEqual(['response-async']);
   });
 
-  it('response-guarded: a Response runs only in a run the Request trigger started', () => {
+  /** The answer of `d` moved into an If on the trigger's name (the design before the scheduler). */
+  const guardAnswer = (d: J, triggerName: string): J => {
+    const actions = node(d, 'actions');
+    const hasResult = actions.Has_result as J;
+    delete hasResult.runAfter;
+    actions.Answer_request = { type: 'If', expression: `@equals(trigger()?['name'], '${triggerName}')`, actions: { Has_result: hasResult }, runAfter: { Run: [...ALL_STATUSES] } };
+    delete actions.Has_result;
+    return d;
+  };
+
+  it('response-guarded: a Response answers a Request trigger, and only that trigger can start the runs it is in', () => {
+    // Only a Request trigger (the main workflow): every run has a caller waiting.
+    expect(check(good()).filter((i) => i.check === 'response-guarded')).toEqual([]);
+
     const webhook = { type: 'HttpWebhook', inputs: { subscribe: { method: 'POST', uri: 'https://example.org/s' }, unsubscribe: {} } };
-    const guarded = good();
-    node(guarded, 'triggers').Webhook = webhook;
+    const beside = good();
+    node(beside, 'triggers').Webhook = webhook;
+    expect(fired(beside)).toEqual(['response-guarded']);
+    expect(messages(beside)).toEqual([
+      'Respond_with_result can run in a run started by a trigger other than a Request trigger: nobody waits for that answer',
+      'Respond_without_result can run in a run started by a trigger other than a Request trigger: nobody waits for that answer',
+    ]);
+
+    // An If on the trigger's name guards the answers…
+    const guarded = guardAnswer(clone(beside), 'manual');
     expect(check(guarded)).toEqual([]);
-
-    const wrongTrigger = clone(guarded);
-    node(wrongTrigger, 'actions.Answer_request').expression = "@equals(trigger()?['name'], 'Webhook')";
-    expect(fired(wrongTrigger)).toEqual(['response-guarded']);
-    expect(check(wrongTrigger)).toHaveLength(2);
-
+    // …when it names a Request trigger, and only in its then-branch.
+    expect(fired(guardAnswer(clone(beside), 'Webhook'))).toEqual(['response-guarded']);
     const inElse = clone(guarded);
     const answer = node(inElse, 'actions.Answer_request');
     answer.else = { actions: answer.actions };
     answer.actions = {};
     expect(fired(inElse)).toEqual(['response-guarded']);
+
+    // No Request trigger at all: nobody to answer.
+    const none = good();
+    none.triggers = { Webhook: webhook };
+    expect(check(none).filter((i) => i.check === 'response-guarded').map((i) => i.message)).toEqual([
+      'Respond_with_result answers a request, but no trigger of the workflow is a Request trigger: nobody waits for that answer',
+      'Respond_without_result answers a request, but no trigger of the workflow is a Request trigger: nobody waits for that answer',
+    ]);
   });
 
-  it("response-with-recurrence: no Response beside a trigger with a recurrence (the service refuses the definition)", () => {
-    const d = good();
+  it('response-with-recurrence: no Response beside a trigger with a recurrence, guarded or not (the service refuses the definition)', () => {
+    // The design before the scheduler: a Recurrence beside the Request trigger, the answer in an If on the trigger's name.
+    const d = guardAnswer(good(), 'manual');
     node(d, 'triggers').Recurrence = { type: 'Recurrence', recurrence: { frequency: 'Day', interval: 1 } };
     expect(fired(d)).toEqual(['response-with-recurrence']);
+    expect(messages(d)).toHaveLength(2);
     expect(messages(d)[0]).toContain("The workflow with 'Response' action type should not have triggers with 'recurrence' property defined");
   });
 
@@ -215,7 +264,34 @@ describe('workflow checks', () => {
 
     // A call to another host is not a call to ARM.
     const webhook = good();
-    node(webhook, 'actions').Notify = { type: 'Http', inputs: { method: 'POST', uri: 'https://example.org/hook' }, runAfter: { Answer_request: ['Succeeded'] } };
+    node(webhook, 'actions').Notify = { type: 'Http', inputs: { method: 'POST', uri: 'https://example.org/hook' }, runAfter: { Has_result: ['Succeeded'] } };
     expect(check(webhook)).toEqual([]);
+  });
+
+  it("workflow-call: a Workflow action names a workflow's resource id and one of its Request triggers", () => {
+    const calls = (d: J, workflows?: Record<string, unknown>) => check(d, workflows).filter((i) => i.check === 'workflow-call').map((i) => i.message);
+    const s = scheduler();
+    const known = { [s.mainId]: s.main };
+    const host = () => node(s.definition, 'actions.Run_model.inputs.host');
+
+    expect(calls(s.definition, known)).toEqual([]);
+    // Without the definition it calls, the check cannot pass it.
+    expect(calls(s.definition)).toEqual([`Run_model calls ${s.mainId}, a workflow the check was not given: it cannot say whether the call works`]);
+
+    host().triggerName = 'request';
+    expect(calls(s.definition, known)).toEqual(['Run_model calls the trigger "request" of rdeploy-demo, whose triggers are manual']);
+
+    // Calling the scheduler itself: its trigger is a Recurrence.
+    node(host(), 'workflow').id = s.id;
+    host().triggerName = 'Recurrence';
+    expect(calls(s.definition, { ...known, [s.id]: s.definition })).toEqual([
+      'Run_model calls the trigger Recurrence of rdeploy-demo-schedule, a Recurrence trigger: a workflow can only be called through a Request trigger',
+    ]);
+
+    host().triggerName = 'manual';
+    node(host(), 'workflow').id = 'rdeploy-demo';
+    expect(calls(s.definition, known)).toEqual([
+      'Run_model calls "rdeploy-demo", which is not a workflow\'s resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Logic/workflows/NAME)',
+    ]);
   });
 });
