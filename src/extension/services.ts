@@ -3,6 +3,7 @@ import { InvocationHistory } from '../core/view/invocationHistory';
 import { standardConnections } from '../targets/connections';
 import { Deployments } from '../targets/lifecycle/Deployments';
 import { vscodeCredential } from './azure/vscodeCredential';
+import { vscodeRegistryLogin } from './registryLogin';
 import { HandlerCodeLensProvider } from './codelens/HandlerCodeLensProvider';
 import { COMMANDS } from './commands';
 import type { RDeployContext } from './context';
@@ -32,7 +33,8 @@ export function createServices(
 ): Services {
   // One Docker connection for the extension host; locks taken by this window say "VS Code". Azure
   // is reached as the Microsoft account signed in to VS Code (the CLI uses az login and the like).
-  const deployments = new Deployments({ connections: standardConnections(undefined, vscodeCredential), tool: 'VS Code' });
+  // A registry login (ACI's runs pull the image) is asked for once and kept in VS Code's secret storage.
+  const deployments = new Deployments({ connections: standardConnections(undefined, vscodeCredential, vscodeRegistryLogin(base.extension.secrets)), tool: 'VS Code' });
   const model = new WorkspaceModel(base.log);
   const invocations = new InvocationHistory(5);
   const tree = new DeploymentsTree(model, invocations, lazyTree.view, lazyTree.changed, deployments);

@@ -7,6 +7,7 @@ import type { DeploymentRecord } from '../core/records/record';
 import type { AwsSession, AwsSessionOptions } from '../clouds/aws/session';
 import type { AzureSession, AzureSessionOptions } from '../clouds/azure/session';
 import type { DockerClient } from './image/dockerClient';
+import type { RegistryCredentials } from './image/push';
 import type { RuntimeMode } from './image/buildInputs';
 
 export type { InvokeResult, LogEvent, Progress, Status, RuntimeMode };
@@ -23,6 +24,11 @@ export interface Connections {
   aws?(opts: AwsSessionOptions): Promise<AwsSession>;
   /** An Azure cloud, subscription and credential (absent where no Azure target can run). */
   azure?(opts: AzureSessionOptions): Promise<AzureSession>;
+  /**
+   * The login for a container registry a target pushes to and its cloud pulls from (the CLI: the
+   * environment; the extension: also VS Code's secret storage, asking once). Undefined: none given.
+   */
+  registry?(server: string): Promise<RegistryCredentials | undefined>;
 }
 
 export interface TargetContext {

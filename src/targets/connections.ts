@@ -2,6 +2,7 @@ import { resolveAwsSession, type AwsSession } from '../clouds/aws/session';
 import { cliCredential } from '../clouds/azure/credential';
 import { resolveAzureSession, type AzureSession, type CredentialFactory } from '../clouds/azure/session';
 import type { DockerClient } from './image/dockerClient';
+import type { RegistryCredentials } from './image/push';
 import { connectDocker, systemEngineInputs } from './image/engineConnect';
 import type { EngineInputs } from './image/engine';
 import type { Connections } from './Target';
@@ -14,11 +15,22 @@ import type { Connections } from './Target';
  * the extension's VS Code Microsoft account). One connection and one ping per process; a failed
  * attempt is tried again next time.
  */
-export function standardConnections(inputs: EngineInputs = systemEngineInputs(), azureCredential: CredentialFactory = cliCredential): Connections {
+/** The registry login from RDEPLOY_REGISTRY_USERNAME and RDEPLOY_REGISTRY_PASSWORD (any registry: one login per process). */
+export async function environmentRegistryLogin(_server: string, env: NodeJS.ProcessEnv = process.env): Promise<RegistryCredentials | undefined> {
+  const { RDEPLOY_REGISTRY_USERNAME: username, RDEPLOY_REGISTRY_PASSWORD: password } = env;
+  return username && password ? { username, password } : undefined;
+}
+
+export function standardConnections(
+  inputs: EngineInputs = systemEngineInputs(),
+  azureCredential: CredentialFactory = cliCredential,
+  registry: (server: string) => Promise<RegistryCredentials | undefined> = environmentRegistryLogin,
+): Connections {
   let docker: Promise<DockerClient> | undefined;
   const aws = new Map<string, Promise<AwsSession>>();
   const azure = new Map<string, Promise<AzureSession>>();
   return {
+    registry,
     azure(opts) {
       const key = `${opts.cloud ?? ''}\0${opts.subscription ?? ''}`;
       if (!azure.has(key)) azure.set(key, resolveAzureSession(opts, azureCredential).catch((e: unknown) => (azure.delete(key), Promise.reject(e))));

@@ -35,7 +35,7 @@ export const aciTarget: Target<AciPlanDetails> = {
   async preflight(plan, ctx) {
     // Docker builds the image; the registry login and Azure must be there: each missing is one sentence and no record.
     const { registry } = required(plan.details.settings);
-    registryCredentials(registry);
+    await registryCredentials(registry, ctx);
     await ctx.connections.docker();
     await reachAzure(plan.details.settings, ctx);
   },

@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors';
 import type { RegistryCredentials } from '../image/push';
+import type { TargetContext } from '../Target';
 
 /**
  * The registry the deploy pushes to and every run pulls from, reached through its HTTP API v2
@@ -12,17 +13,16 @@ import type { RegistryCredentials } from '../image/push';
 const ENV_USER = 'RDEPLOY_REGISTRY_USERNAME';
 const ENV_PASSWORD = 'RDEPLOY_REGISTRY_PASSWORD';
 
-/** The registry login from the environment; the container group pulls with it too. Never recorded. */
-export function registryCredentials(server: string, env: NodeJS.ProcessEnv = process.env): RegistryCredentials {
-  const username = env[ENV_USER];
-  const password = env[ENV_PASSWORD];
-  if (!username || !password) {
+/** The registry login (the environment, or the extension's secret storage); the container group pulls with it too. Never recorded. */
+export async function registryCredentials(server: string, ctx: TargetContext): Promise<RegistryCredentials> {
+  const login = await ctx.connections.registry?.(server);
+  if (!login) {
     throw new AppError(
       'config-invalid',
-      `Each run pulls the image from ${server}, so the deploy needs a registry login: set ${ENV_USER} and ${ENV_PASSWORD} (for Azure Container Registry, a token with push and pull rights: \`az acr token create --registry <name> --name rdeploy --scope-map _repositories_push\`). The password goes to Azure as a secure workflow parameter and is never written down.`,
+      `Each run pulls the image from ${server}, so the deploy needs a registry login: set ${ENV_USER} and ${ENV_PASSWORD}, or enter it when VS Code asks (for Azure Container Registry, a token with push and pull rights: \`az acr token create --registry <name> --name rdeploy --scope-map _repositories_push\`). The password goes to Azure as a secure workflow parameter and is never written down.`,
     );
   }
-  return { username, password };
+  return login;
 }
 
 const TIMEOUT_MS = 15_000;

@@ -33,13 +33,13 @@ export const imageResource: ResourceKind = {
   billable: false,
   async ownership(id, owner, ctx) {
     const { server, repository, tag } = imageParts(id);
-    const labels = await imageLabels(server, repository, tag, registryCredentials(server), ctx.signal);
+    const labels = await imageLabels(server, repository, tag, await registryCredentials(server, ctx), ctx.signal);
     if (!labels) return 'gone';
     return taggedFor(labels, owner) ? 'ours' : 'theirs';
   },
   async remove(id, ctx) {
     const { server, repository, tag } = imageParts(id);
-    const credentials = registryCredentials(server);
+    const credentials = await registryCredentials(server, ctx);
     const digest = await manifestDigest(server, repository, tag, credentials, ctx.signal);
     if (digest) await deleteManifest(server, repository, digest, credentials, ctx.signal);
   },

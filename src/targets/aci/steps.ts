@@ -44,7 +44,7 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
       title: `Building the image FROM ${d.baseImage}`,
       run: async ({ ctx, owner }) => {
         const { resourceGroup, registry } = required(s);
-        credentials = registryCredentials(registry);
+        credentials = await registryCredentials(registry, ctx);
         const c = await clients(ctx);
         location = s.location ?? (await resourceGroupLocation(c, resourceGroup, ctx.signal));
         const inputs = { ...d.image.build, dockerfile: withOwnerLabels(d.image.build.dockerfile, owner) };
