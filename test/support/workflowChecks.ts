@@ -305,12 +305,18 @@ export function checkWorkflow(definition: unknown, options: CheckOptions = {}): 
     if (!/[?&]api-version=\d{4}-\d{2}-\d{2}(-preview)?(&|$)/.test(uri)) issue('arm-call', `${h.at}.inputs.uri`, `${h.name}'s uri has no api-version=YYYY-MM-DD: ARM refuses the call`);
   }
 
-  // Calls to another workflow: the built-in Workflow action runs the trigger it names, which must be a Request trigger of that workflow.
+  // Calls to another workflow: the built-in Workflow action runs the trigger it names, which must be a
+  // Request trigger of that workflow, once (each call is a billed run).
   for (const w of actions.filter((a) => a.action.type === 'Workflow')) {
     const inputs = isObject(w.action.inputs) ? w.action.inputs : {};
     const host = isObject(inputs.host) ? inputs.host : {};
     const id = isObject(host.workflow) ? host.workflow.id : undefined;
     const triggerName = host.triggerName;
+    const retry = isObject(inputs.retryPolicy) ? String(inputs.retryPolicy.type).toLowerCase() : 'default';
+    if (retry !== 'none') {
+      // The default policy resends a call answered 408, 429 or 5xx up to four times; a run that failed answers 5xx.
+      issue('workflow-call', `${w.at}.inputs.retryPolicy`, `${w.name} is retried (${retry} retry policy): each retry of a call whose run failed starts another run`);
+    }
     if (typeof id !== 'string' || !WORKFLOW_ID.test(id)) {
       issue('workflow-call', `${w.at}.inputs.host.workflow.id`, `${w.name} calls ${JSON.stringify(id)}, which is not a workflow's resource id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Logic/workflows/NAME)`);
       continue;

@@ -12,14 +12,14 @@ import { definitionFor, schedulerFor, VARIANTS } from './workflowFixture';
  */
 const GOLDEN = path.join(__dirname, '__golden__');
 
-const GOLDENS: Array<{ name: string; definition: () => Record<string, unknown> }> = [
-  ...VARIANTS.map((v) => ({ name: v.name, definition: () => definitionFor(v) })),
-  { name: 'schedule', definition: () => schedulerFor().definition },
+const GOLDENS: Array<{ name: string; file: string; definition: () => Record<string, unknown> }> = [
+  ...VARIANTS.map((v) => ({ name: v.name, file: `workflow-${v.name}.json`, definition: () => definitionFor(v) })),
+  { name: 'schedule', file: 'workflow-schedule.json', definition: () => schedulerFor().definition },
 ];
 
 describe('the workflow definitions (golden)', () => {
-  it.each(GOLDENS)('$name equals __golden__/workflow-$name.json', ({ name, definition }) => {
-    const file = path.join(GOLDEN, `workflow-${name}.json`);
+  it.each(GOLDENS)('$name equals __golden__/$file', ({ file: name, definition }) => {
+    const file = path.join(GOLDEN, name);
     const actual = `${JSON.stringify(definition(), null, 2)}\n`;
     if (process.env.UPDATE_GOLDEN === '1') {
       mkdirSync(GOLDEN, { recursive: true });

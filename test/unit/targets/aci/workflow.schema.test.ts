@@ -72,10 +72,22 @@ describe('the subset schema (test/unit/targets/aci/workflow.subset.schema.json)'
 const SPEC = path.resolve(__dirname, '../../../../../shared/specs/logic-workflowdefinition-2016-06-01.json');
 /** Where the published schema keeps the Http action's `authentication` (Http's inputs $ref this "retryable action input"). */
 const AUTH_POINTER = ['properties', 'actions', 'additionalProperties', 'allOf', '2', 'oneOf', '0', 'properties', 'inputs', 'allOf', '1', 'properties', 'authentication'];
+/** …and the `retryPolicy` of the same input, which the Workflow action's inputs $ref too. */
+const RETRY_TYPE_POINTER = [...AUTH_POINTER.slice(0, -1), 'retryPolicy', 'properties', 'type'];
 
-function publishedValidator(withManagedIdentity: boolean) {
+/**
+ * The published schema, or (extended) with the two things the service takes that it does not
+ * know: managed-identity authentication, and retry policy types spelled in lower case.
+ */
+function publishedValidator(extended: boolean) {
   const schema = JSON.parse(readFileSync(SPEC, 'utf8')) as J;
-  if (withManagedIdentity) {
+  if (extended) {
+    // The schema lists the .NET enum's names; the service reads enum values without regard to case
+    // and Microsoft's own examples write "type": "none" / "fixed" / "exponential".
+    const retryType = node(schema, RETRY_TYPE_POINTER.join('.'));
+    expect(retryType.enum, 'the published retry policy types changed: revisit the extension').toEqual(['None', 'Fixed', 'Exponential']);
+    retryType.enum = ['None', 'Fixed', 'Exponential', 'none', 'fixed', 'exponential'];
+
     // The 2016-06-01 schema predates managed identities (../shared/specs/README.md); the service takes
     // {type: ManagedServiceIdentity, audience}. Only this one branch is extended, in memory.
     const auth = node(schema, AUTH_POINTER.join('.'));
@@ -127,9 +139,17 @@ describe.skipIf(!existsSync(SPEC))(`the published schema (needs ${SPEC}, the sha
     expect(publishedErrors(validate, definitionFor(v))).toEqual([]);
   });
 
-  it.each(SCHEDULES)('accepts the scheduler of the schedule "%s", as published (its Workflow action needs no extension)', (schedule) => {
+  it.each(SCHEDULES)('accepts the scheduler of the schedule "%s" (the Workflow action is published)', (schedule) => {
     expect(publishedErrors(validate, schedulerFor(schedule).definition)).toEqual([]);
-    expect(publishedErrors(asPublished, schedulerFor(schedule).definition)).toEqual([]);
+  });
+
+  it('as published, refuses only the scheduler\'s lower-case "none" retry type (why the test extends it)', () => {
+    const d = scheduler();
+    expect(publishedErrors(asPublished, d)).toContain(' is invalid');
+    expect(asPublished.errors!.map((e) => `${e.instancePath} ${e.message ?? ''}`)).toContain('/actions/Run_model/inputs/retryPolicy/type must be equal to one of the allowed values');
+    // The same definition with the enum's own spelling passes: the case is all it refuses.
+    node(d, 'actions.Run_model.inputs.retryPolicy').type = 'None';
+    expect(publishedErrors(asPublished, d)).toEqual([]);
   });
 
   it('knows the Workflow action: it refuses a call without the trigger to run, or without the workflow', () => {

@@ -268,7 +268,7 @@ describe('workflow checks', () => {
     expect(check(webhook)).toEqual([]);
   });
 
-  it("workflow-call: a Workflow action names a workflow's resource id and one of its Request triggers", () => {
+  it("workflow-call: a Workflow action names a workflow's resource id and one of its Request triggers, and is not retried", () => {
     const calls = (d: J, workflows?: Record<string, unknown>) => check(d, workflows).filter((i) => i.check === 'workflow-call').map((i) => i.message);
     const s = scheduler();
     const known = { [s.mainId]: s.main };
@@ -287,6 +287,15 @@ describe('workflow checks', () => {
     expect(calls(s.definition, { ...known, [s.id]: s.definition })).toEqual([
       'Run_model calls the trigger Recurrence of rdeploy-demo-schedule, a Recurrence trigger: a workflow can only be called through a Request trigger',
     ]);
+
+    // The default retry policy would resend a call whose run failed (500 or 502): another run, another container group.
+    const retried = scheduler();
+    delete node(retried.definition, 'actions.Run_model.inputs').retryPolicy;
+    expect(calls(retried.definition, known)).toEqual(['Run_model is retried (default retry policy): each retry of a call whose run failed starts another run']);
+    node(retried.definition, 'actions.Run_model.inputs').retryPolicy = { type: 'fixed', count: 2, interval: 'PT30S' };
+    expect(calls(retried.definition, known)).toEqual(['Run_model is retried (fixed retry policy): each retry of a call whose run failed starts another run']);
+    node(retried.definition, 'actions.Run_model.inputs').retryPolicy = { type: 'None' };
+    expect(calls(retried.definition, known)).toEqual([]);
 
     host().triggerName = 'manual';
     node(host(), 'workflow').id = 'rdeploy-demo';
