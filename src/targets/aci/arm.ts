@@ -4,22 +4,36 @@ import type { TargetContext } from '../Target';
 import type { AciClients } from './clients';
 import { isNotFound } from './ownership';
 
-/** The resource group's location, which is also the proof that sign-in, subscription and group are right. */
-export async function resourceGroupLocation(clients: AciClients, resourceGroup: string, signal?: AbortSignal): Promise<string> {
-  const { createPipelineRequest } = await import('@azure/core-rest-pipeline');
-  const { session } = clients;
-  const url = `${session.cloud.resourceManager}subscriptions/${session.subscription}/resourcegroups/${encodeURIComponent(resourceGroup)}?api-version=2021-04-01`;
+/**
+ * One Resource Manager request for what has no SDK client that runs on Node 20 (resource groups,
+ * managed identities, registries): any ARM client's pipeline signs it and retries throttling.
+ * Answers the parsed body, or undefined for a 404 when `orNotFound`; other failures are one sentence.
+ */
+export async function armRequest<T>(clients: AciClients, req: { method: 'GET' | 'PUT' | 'DELETE'; path: string; apiVersion: string; body?: unknown; what: string; orNotFound?: boolean }, signal?: AbortSignal): Promise<T | undefined> {
+  const { createPipelineRequest, createHttpHeaders } = await import('@azure/core-rest-pipeline');
+  const base = clients.session.cloud.resourceManager;
+  const url = req.path.startsWith('https://') ? req.path : `${base}${req.path.replace(/^\//, '')}${req.path.includes('?') ? '&' : '?'}api-version=${req.apiVersion}`;
   let res;
   try {
-    // Any ARM client's pipeline signs the request (@azure/arm-resources itself needs Node 22).
-    res = await clients.aci.sendRequest(createPipelineRequest({ url, method: 'GET', ...(signal ? { abortSignal: signal } : {}) }));
+    res = await clients.aci.sendRequest(
+      createPipelineRequest({ url, method: req.method, headers: createHttpHeaders({ 'content-type': 'application/json' }), ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}), ...(signal ? { abortSignal: signal } : {}) }),
+    );
   } catch (e) {
     if (signal?.aborted) throw cancelledError();
-    throw azureFailure(`Reading the resource group ${resourceGroup}`, e);
+    throw azureFailure(req.what, e);
   }
-  const body = res.bodyAsText ? (JSON.parse(res.bodyAsText) as { location?: string; error?: { code?: string; message?: string } }) : {};
-  if (res.status === 200 && body.location) return body.location;
-  throw azureFailure(`Reading the resource group ${resourceGroup}`, Object.assign(new Error(body.error?.message ?? `HTTP ${res.status}`), { statusCode: res.status, code: body.error?.code }));
+  const body = res.bodyAsText ? (JSON.parse(res.bodyAsText) as T & { error?: { code?: string; message?: string } }) : undefined;
+  if (res.status === 404 && req.orNotFound) return undefined;
+  if (res.status >= 200 && res.status < 300) return body;
+  const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  throw azureFailure(req.what, Object.assign(new Error(err?.message ?? `HTTP ${res.status}`), { statusCode: res.status, code: err?.code }));
+}
+
+/** The resource group's location, which is also the proof that sign-in, subscription and group are right. */
+export async function resourceGroupLocation(clients: AciClients, resourceGroup: string, signal?: AbortSignal): Promise<string> {
+  const rg = await armRequest<{ location?: string }>(clients, { method: 'GET', path: `subscriptions/${clients.session.subscription}/resourcegroups/${encodeURIComponent(resourceGroup)}`, apiVersion: '2021-04-01', what: `Reading the resource group ${resourceGroup}` }, signal);
+  if (!rg?.location) throw new AppError('deploy-failed', `Resource Manager described the resource group ${resourceGroup} without a location.`);
+  return rg.location;
 }
 
 /** The id of a built-in role, looked up by its name at the scope (never hard-coded). */
@@ -31,15 +45,15 @@ export async function roleDefinitionId(clients: AciClients, scope: string, roleN
   } catch (e) {
     throw azureFailure(`Looking up the role "${roleName}"`, e);
   }
-  throw new AppError('deploy-failed', `The built-in role "${roleName}" does not exist in this cloud; the workflow cannot be allowed to create container groups.`);
+  throw new AppError('deploy-failed', `The built-in role "${roleName}" does not exist in this cloud; the deployment cannot be given the access it needs.`);
 }
 
 const REPLICATION_MS = 5 * 60_000;
 
 /**
- * Assigns a role to the workflow's new identity. Entra takes a while to replicate a new
- * principal, so PrincipalNotFound right after the workflow was made is retried (5 min at most);
- * an assignment that already exists (a redeploy) is kept.
+ * Assigns a role to an identity. Entra takes a while to replicate a new principal, so
+ * PrincipalNotFound right after the identity was made is retried (5 min at most); an assignment
+ * that already exists (a redeploy) is kept.
  */
 export async function assignRole(clients: AciClients, a: { scope: string; name: string; properties: { roleDefinitionId: string; principalId: string; principalType: 'ServicePrincipal'; description: string } }, ctx: TargetContext): Promise<string> {
   const deadline = Date.now() + REPLICATION_MS;
@@ -50,8 +64,8 @@ export async function assignRole(clients: AciClients, a: { scope: string; name: 
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'RoleAssignmentExists') return `${a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`;
-      if (code !== 'PrincipalNotFound' || Date.now() + delay > deadline) throw azureFailure('Allowing the workflow to create container groups', e);
-      ctx.progress?.report({ message: "Waiting for the workflow's new identity to reach Entra ID (it takes a little while)" });
+      if (code !== 'PrincipalNotFound' || Date.now() + delay > deadline) throw azureFailure('Assigning a role', e);
+      ctx.progress?.report({ message: 'Waiting for a new identity to reach Entra ID (it takes a little while)' });
       await new Promise((r) => setTimeout(r, delay));
       if (ctx.signal?.aborted) throw cancelledError();
     }

@@ -2,7 +2,7 @@ import { ownerTags, type Owner } from '../../core/owner';
 import type { AzureCloud } from '../../clouds/azure/clouds';
 import { containerGroupBody, type ContainerGroupBody } from './containerGroup';
 import type { AciPlanDetails, PlannedRoleAssignment } from './details';
-import { groupPrefix, roleAssignmentName, RUNNER_ROLE, scheduleWorkflowName, workflowName } from './names';
+import { ACR_PULL_ROLE, groupPrefix, IDENTITY_OPERATOR_ROLE, pullIdentityName, roleAssignmentName, RUNNER_ROLE, scheduleWorkflowName, workflowName } from './names';
 import { ownerDescription } from './ownership';
 import type { Recurrence } from './recurrence';
 import type { EffectiveAciSettings } from './settings';
@@ -10,6 +10,13 @@ import { PAYLOAD_EXPRESSION, RUN_TAG, RUN_TAG_EXPRESSION, scheduleDefinition, wo
 
 /** The registry password as the container group gets it: a workflow parameter, never its value. */
 export const REGISTRY_PASSWORD_EXPRESSION = "@parameters('registryPassword')";
+
+/** How each run's container group gets into the registry. */
+export type PullAccess =
+  /** A login; the password is the workflow's SecureString parameter (its value only in the deploy's request). */
+  | { kind: 'password'; username: string; password: string }
+  /** A user-assigned identity of the deployment with AcrPull on the registry (Azure Container Registry). */
+  | { kind: 'identity'; registryId: string };
 
 /** The values the ARM bodies are made of: placeholders in a plan, the real ones at deploy. */
 export interface BodyValues {
@@ -22,30 +29,35 @@ export interface BodyValues {
   registry: string;
   /** registry/repository@digest */
   image: string;
-  registryUser: string;
-  /** The SecureString parameter's value (a placeholder in a plan; the deploy's request only). */
-  registryPassword: string;
+  pull: PullAccess;
   schedulePayload: unknown;
-  roleDefinitionId: string;
-  principalId: string;
+  /** Role name → its definition's id (looked up at deploy; a placeholder in a plan). */
+  roleDefinitionId: (roleName: string) => string;
+  /** The workflow's identity (known once it is saved) and the pull identity's. */
+  principalId: (who: PlannedRoleAssignment['principal']) => string;
   recurrence?: Recurrence;
 }
 
 export interface AciBodies {
   workflowId: string;
   workflow: AciPlanDetails['workflow'];
+  /** With a pull identity: its ARM id and body. */
+  pullIdentity?: { id: string; name: string; body: { location: string; tags: Record<string, string> } };
   /** With a schedule: the scheduler workflow's body, and its id. */
   schedule?: { id: string; body: NonNullable<AciPlanDetails['scheduleWorkflow']> };
   containerGroup: ContainerGroupBody;
   roleAssignments: PlannedRoleAssignment[];
 }
 
-/** The workflow, the container group it PUTs and the role assignment, as ARM bodies. */
+/** The workflow, the container group it PUTs, the pull identity and the role assignments, as ARM bodies. */
 export function aciBodies(v: BodyValues): AciBodies {
   const tags = ownerTags(v.owner);
   const rgId = `/subscriptions/${v.subscription}/resourceGroups/${v.resourceGroup}`;
   const name = workflowName(v.owner.name);
   const workflowId = `${rgId}/providers/Microsoft.Logic/workflows/${name}`;
+  const identityName = pullIdentityName(v.owner.name);
+  const identityId = `${rgId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${identityName}`;
+  const byPassword = v.pull.kind === 'password';
   const containerGroup = containerGroupBody({
     location: v.location,
     tags: { ...tags, [RUN_TAG]: RUN_TAG_EXPRESSION },
@@ -53,9 +65,9 @@ export function aciBodies(v: BodyValues): AciBodies {
     cpu: v.settings.cpu,
     memoryGb: v.settings.memoryGb,
     payload: PAYLOAD_EXPRESSION,
-    registry: { server: v.registry, username: v.registryUser, password: REGISTRY_PASSWORD_EXPRESSION },
+    registry: v.pull.kind === 'password' ? { server: v.registry, username: v.pull.username, password: REGISTRY_PASSWORD_EXPRESSION } : { server: v.registry, identity: identityId },
   });
-  const definition = workflowDefinition({ containerGroup, timeoutMinutes: v.settings.timeoutMinutes, withRegistryPassword: true });
+  const definition = workflowDefinition({ containerGroup, timeoutMinutes: v.settings.timeoutMinutes, withRegistryPassword: byPassword });
   const workflow: AciPlanDetails['workflow'] = {
     location: v.location,
     identity: { type: 'SystemAssigned' },
@@ -67,18 +79,23 @@ export function aciBodies(v: BodyValues): AciBodies {
         containerGroups: { value: `${v.cloud.resourceManager}${rgId.slice(1)}/providers/Microsoft.ContainerInstance/containerGroups/` },
         armAudience: { value: v.cloud.audience },
         groupPrefix: { value: groupPrefix(v.owner.name) },
-        registryPassword: { value: v.registryPassword },
+        ...(v.pull.kind === 'password' ? { registryPassword: { value: v.pull.password } } : {}),
       },
     },
   };
-  const assignment = roleAssignmentName(rgId, workflowId, RUNNER_ROLE);
-  const roleAssignments: PlannedRoleAssignment[] = [
-    {
-      roleName: RUNNER_ROLE,
-      id: `${rgId}/providers/Microsoft.Authorization/roleAssignments/${assignment}`,
-      scope: rgId,
-      body: { properties: { roleDefinitionId: v.roleDefinitionId, principalId: v.principalId, principalType: 'ServicePrincipal', description: ownerDescription(v.owner) } },
-    },
+  const assignment = (roleName: string, scope: string, principal: PlannedRoleAssignment['principal']): PlannedRoleAssignment => ({
+    roleName,
+    principal,
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${roleAssignmentName(scope, principal === 'workflow' ? workflowId : identityId, roleName)}`,
+    scope,
+    body: { properties: { roleDefinitionId: v.roleDefinitionId(roleName), principalId: v.principalId(principal), principalType: 'ServicePrincipal', description: ownerDescription(v.owner) } },
+  });
+  const roleAssignments = [
+    // The pull identity may pull from the registry (before any run needs it).
+    ...(v.pull.kind === 'identity' ? [assignment(ACR_PULL_ROLE, v.pull.registryId, 'pull-identity')] : []),
+    assignment(RUNNER_ROLE, rgId, 'workflow'),
+    // The workflow may hand the pull identity to the groups it creates (ARM checks .../assign/action).
+    ...(v.pull.kind === 'identity' ? [assignment(IDENTITY_OPERATOR_ROLE, identityId, 'workflow')] : []),
   ];
   const schedule = v.recurrence
     ? {
@@ -86,5 +103,12 @@ export function aciBodies(v: BodyValues): AciBodies {
         body: { location: v.location, tags, properties: { state: 'Enabled' as const, definition: scheduleDefinition(v.recurrence, workflowId), parameters: { schedulePayload: { value: v.schedulePayload } } } },
       }
     : undefined;
-  return { workflowId, workflow, ...(schedule ? { schedule } : {}), containerGroup, roleAssignments };
+  return {
+    workflowId,
+    workflow,
+    ...(v.pull.kind === 'identity' ? { pullIdentity: { id: identityId, name: identityName, body: { location: v.location, tags } } } : {}),
+    ...(schedule ? { schedule } : {}),
+    containerGroup,
+    roleAssignments,
+  };
 }

@@ -22,8 +22,10 @@ export interface ContainerGroupBody {
         environmentVariables: Array<{ name: string; value?: string; secureValue?: string }>;
       };
     }>;
-    imageRegistryCredentials?: Array<{ server: string; username: string; password: string }>;
+    imageRegistryCredentials?: Array<{ server: string; username: string; password: string } | { server: string; identity: string }>;
   };
+  /** With a pull identity: the user-assigned managed identity the group pulls its image as. */
+  identity?: { type: 'UserAssigned'; userAssignedIdentities: Record<string, Record<string, never>> };
 }
 
 /** The runtime's job mode prints its result once more, framed in base64, so the workflow can find it in the logs. */
@@ -44,7 +46,8 @@ export interface ContainerGroupInput {
   memoryGb: number;
   /** The payload as the run gives it (an expression in the workflow, JSON text in the twin). */
   payload: string;
-  registry?: { server: string; username: string; password: string };
+  /** How the group gets into the registry: a login (its password a workflow expression), or a user-assigned identity with AcrPull. */
+  registry?: { server: string; username: string; password: string } | { server: string; identity: string };
 }
 
 export function containerGroupBody(input: ContainerGroupInput): ContainerGroupBody {
@@ -68,6 +71,7 @@ export function containerGroupBody(input: ContainerGroupInput): ContainerGroupBo
       ],
       ...(input.registry ? { imageRegistryCredentials: [input.registry] } : {}),
     },
+    ...(input.registry && 'identity' in input.registry ? { identity: { type: 'UserAssigned', userAssignedIdentities: { [input.registry.identity]: {} } } } : {}),
   };
 }
 

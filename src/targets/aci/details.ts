@@ -7,6 +7,8 @@ import type { EffectiveAciSettings } from './settings';
 export interface PlannedRoleAssignment {
   /** The role's name: its id is looked up at deploy (ids differ in no cloud today, but names are what people read). */
   roleName: string;
+  /** Who gets it: the workflow's system-assigned identity, or the groups' pull identity. */
+  principal: 'workflow' | 'pull-identity';
   /** ARM id of the assignment: {scope}/providers/Microsoft.Authorization/roleAssignments/{guid}. */
   id: string;
   scope: string;
@@ -27,6 +29,9 @@ export interface AciPlanDetails {
   containerGroup: ContainerGroupBody;
   roleAssignments: PlannedRoleAssignment[];
   groupPrefix: string;
+  /** How the groups get into the registry, as planned. */
+  registryAuth: 'identity' | 'password';
+  pullIdentity?: { id: string; name: string; body: { location: string; tags: Record<string, string> } };
   image: { repository: string; tag: string; build: BuildInputs };
   baseImage: string;
 }
@@ -39,12 +44,17 @@ export const AciRecordDetailsSchema = z.object({
   workflowName: z.string().optional(),
   workflowId: z.string().optional(),
   scheduleWorkflowName: z.string().optional(),
+  /** With Azure Container Registry: the user-assigned identity the groups pull as. */
+  pullIdentityId: z.string().optional(),
+  pullPrincipalId: z.string().optional(),
+  registryId: z.string().optional(),
   principalId: z.string().optional(),
   roleAssignmentIds: z.array(z.string()).optional(),
   /** The image the container groups run, by digest. */
   image: z.string().optional(),
   baseImage: z.string().optional(),
   registry: z.string().optional(),
+  registryAuth: z.enum(['identity', 'password']).optional(),
   groupPrefix: z.string().optional(),
   /** The body each run PUTs (expressions where a run fills in a value; never a password: that is a workflow expression). */
   containerGroup: z.record(z.string(), z.unknown()).optional(),

@@ -2,6 +2,7 @@ import { azureFailure } from '../../clouds/azure/failure';
 import { ACI_PRICES } from '../../core/cost';
 import type { DeploymentRecord } from '../../core/records/record';
 import type { Target, TargetCheck, TargetContext } from '../Target';
+import { acrLogin, registryResourceId } from './acr';
 import { resourceGroupLocation, roleDefinitionId } from './arm';
 import { aciClients } from './clients';
 import { aciRecordDetails, AciRecordDetailsSchema, type AciPlanDetails } from './details';
@@ -10,17 +11,19 @@ import { aciLogs } from './logs';
 import { RUNNER_ROLE } from './names';
 import { aciUsage, planAci } from './plan';
 import { registryCredentials } from './registry';
-import { containerGroupResource, imageResource, roleAssignmentResource, scheduleResource, workflowResource } from './resources';
+import { containerGroupResource, imageResource, pullIdentityResource, roleAssignmentResource, scheduleResource, workflowResource } from './resources';
 import { aciRuns } from './runs';
 import { aciDefaults, AciSettingsSchema, type AciSettings } from './settings';
 import { aciStatus } from './status';
 import { aciSteps, required } from './steps';
 
+const scopeOf = (s: AciSettings) => ({ ...(s.cloud ? { cloud: s.cloud } : {}), ...(s.subscription ? { subscription: s.subscription } : {}) });
+
 /** Signs in, finds the resource group and the role the workflow needs: each missing piece is one sentence, before anything is recorded. */
 async function reachAzure(settings: AciSettings, ctx: TargetContext): Promise<{ subscription: string; resourceGroup: string; location: string; cloud: string }> {
   const s = aciDefaults(settings);
   const { resourceGroup } = required(s);
-  const c = await aciClients(ctx, { ...(s.cloud ? { cloud: s.cloud } : {}), ...(s.subscription ? { subscription: s.subscription } : {}) });
+  const c = await aciClients(ctx, scopeOf(s));
   const location = await resourceGroupLocation(c, resourceGroup, ctx.signal);
   await roleDefinitionId(c, `/subscriptions/${c.session.subscription}/resourceGroups/${resourceGroup}`, RUNNER_ROLE);
   return { subscription: c.session.subscription, resourceGroup, location, cloud: c.session.cloud.name };
@@ -33,16 +36,22 @@ export const aciTarget: Target<AciPlanDetails> = {
   runtimeMode: () => 'job',
   plan: (project, options) => planAci(project, options),
   async preflight(plan, ctx) {
-    // Docker builds the image; the registry login and Azure must be there: each missing is one sentence and no record.
+    // Docker builds the image; Azure and the registry must let us in: each missing is one sentence and no record.
     const { registry } = required(plan.details.settings);
-    await registryCredentials(registry, ctx);
+    if (plan.details.registryAuth === 'password') await registryCredentials(registry, ctx);
     await ctx.connections.docker();
     await reachAzure(plan.details.settings, ctx);
+    if (plan.details.registryAuth === 'identity') {
+      const c = await aciClients(ctx, scopeOf(plan.details.settings));
+      await registryResourceId(c, registry, ctx.signal);
+      await acrLogin(registry, c.session, ctx.signal);
+    }
   },
   steps: (plan) => aciSteps(plan),
-  // Creation order; destroy goes in reverse: leftover container groups, the schedule, the role assignment, the workflow, the image.
+  // Creation order; destroy goes in reverse: leftover container groups, the schedule, the role assignments, the workflow, the pull identity, the image.
   resources: {
     image: imageResource,
+    'pull-identity': pullIdentityResource,
     workflow: workflowResource,
     'role-assignment': roleAssignmentResource,
     schedule: scheduleResource,

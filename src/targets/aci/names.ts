@@ -31,6 +31,14 @@ export function roleAssignmentName(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }
 
+/** The user-assigned identity each run's group pulls its image as (Azure Container Registry; at most 128 characters). */
+export const pullIdentityName = (name: string): string => `rdeploy-${name}-pull`;
+
+/** Pulls images from an Azure Container Registry, nothing else. */
+export const ACR_PULL_ROLE = 'AcrPull';
+/** Lets the workflow assign the pull identity to the groups it creates (…/userAssignedIdentities/assign/action), scoped to that one identity. */
+export const IDENTITY_OPERATOR_ROLE = 'Managed Identity Operator';
+
 /** The least-privileged built-in role that creates, reads and deletes container groups and reads their logs; looked up by name at deploy. */
 export const RUNNER_ROLE = 'Azure Container Instances Contributor Role';
 

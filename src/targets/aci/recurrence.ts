@@ -9,7 +9,9 @@ export interface Recurrence {
   frequency: 'Minute' | 'Hour' | 'Day' | 'Week' | 'Month';
   interval: number;
   timeZone: 'UTC';
-  schedule?: { hours?: string[]; minutes?: number[]; weekDays?: WeekDay[]; monthDays?: number[] };
+  schedule?: { hours?: string[]; minutes?: number[]; weekDays?: WeekDay[] };
+  /** Month: the day and time each run happens at are the start time's (the service applies a schedule's hours and minutes to Day and Week only). */
+  startTime?: string;
 }
 
 type WeekDay = 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday' | 'Sunday';
@@ -42,6 +44,7 @@ export function parseRecurrence(schedule: string): Recurrence {
     if (interval < 1 || interval > MAX_INTERVAL[frequency]) refuse(schedule, `has an interval out of range (Logic Apps takes 1 to ${MAX_INTERVAL[frequency].toLocaleString('en-US')} for ${every[2]}s)`);
     if (every[3] && (frequency === 'Minute' || frequency === 'Hour')) refuse(schedule, 'gives a time of day for an interval shorter than a day');
     const times = atTime(schedule, every[3]);
+    if (frequency === 'Month') return monthly(schedule, [1], times.hours?.map(Number) ?? [0], times.minutes ?? [0], interval);
     return { frequency, interval, timeZone: 'UTC', ...(every[3] ? { schedule: times } : {}) };
   }
   const weekly = /^every (sunday|monday|tuesday|wednesday|thursday|friday|saturday) at (\S+)$/.exec(text);
@@ -80,8 +83,19 @@ function fromCron(schedule: string, [minute, hour, dom, month, dow]: string[]): 
     const days = [...new Set(list(schedule, dow!, 0, 7)!.map((d) => WEEK_DAYS[d % 7]!))];
     return { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: days, ...at } };
   }
-  if (dom !== '*') return { frequency: 'Month', interval: 1, timeZone: 'UTC', schedule: { monthDays: list(schedule, dom!, 1, 31)!, ...at } };
+  if (dom !== '*') return monthly(schedule, list(schedule, dom!, 1, 28)!, hours.map(Number), minutes, 1);
   return { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: at };
+}
+
+/**
+ * A monthly recurrence runs on its start time's day of the month and time of day: a start time in
+ * the past (January 2025) fixes both without depending on today. So one day, one time; days past
+ * the 28th would skip short months and are refused.
+ */
+function monthly(schedule: string, days: number[], hours: number[], minutes: number[], interval: number): Recurrence {
+  if (days.length !== 1 || hours.length !== 1 || minutes.length !== 1) refuse(schedule, 'runs more than once a month, which a monthly Logic Apps recurrence cannot express (one day of the month, 1 to 28, at one time)');
+  const two = (n: number) => String(n).padStart(2, '0');
+  return { frequency: 'Month', interval, timeZone: 'UTC', startTime: `2025-01-${two(days[0]!)}T${two(hours[0]!)}:${two(minutes[0]!)}:00Z` };
 }
 
 const PER_MONTH: Record<Recurrence['frequency'], number> = { Minute: 43_830, Hour: 730.5, Day: 30.44, Week: 4.35, Month: 1 };
@@ -89,6 +103,6 @@ const PER_MONTH: Record<Recurrence['frequency'], number> = { Minute: 43_830, Hou
 /** About how many runs a month the recurrence makes (for the cost estimate when no workload is stated). */
 export function runsPerMonth(r: Recurrence): number {
   const s = r.schedule ?? {};
-  const perSlot = (s.hours?.length ?? 1) * (s.minutes?.length ?? 1) * (s.weekDays?.length ?? 1) * (s.monthDays?.length ?? 1);
+  const perSlot = (s.hours?.length ?? 1) * (s.minutes?.length ?? 1) * (s.weekDays?.length ?? 1);
   return Math.round((PER_MONTH[r.frequency] * perSlot) / r.interval);
 }

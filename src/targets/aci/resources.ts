@@ -3,8 +3,10 @@ import { taggedFor } from '../../core/owner';
 import type { ResourceKind, TargetContext } from '../Target';
 import { aciClients } from './clients';
 import { aciRecordDetails } from './details';
-import { deleteManifest, imageLabels, manifestDigest, registryCredentials } from './registry';
-import { scheduleWorkflowName, workflowName } from './names';
+import { armRequest } from './arm';
+import { MANAGED_IDENTITY_API, pushLogin } from './acr';
+import { deleteManifest, imageLabels, manifestDigest } from './registry';
+import { pullIdentityName, scheduleWorkflowName, workflowName } from './names';
 import { describedFor, isNotFound, tagOwnership } from './ownership';
 
 // Ids: the image as registry/repository:tag, the workflow and container groups by name (in the
@@ -28,18 +30,24 @@ function imageParts(id: string): { server: string; repository: string; tag: stri
   return { server: id.slice(0, slash), repository: id.slice(slash + 1, colon), tag: id.slice(colon + 1) };
 }
 
+/** The login to read or delete the pushed image with: the one the deploy pushed with (as the record says). */
+async function loginFor(server: string, ctx: TargetContext) {
+  const auth = ctx.record ? aciRecordDetails(ctx.record.details).registryAuth : undefined;
+  return pushLogin(auth ?? 'password', server, await aciClients(ctx), ctx);
+}
+
 /** The image the deploy pushed, recognised by the owner labels it was built with. */
 export const imageResource: ResourceKind = {
   billable: false,
   async ownership(id, owner, ctx) {
     const { server, repository, tag } = imageParts(id);
-    const labels = await imageLabels(server, repository, tag, await registryCredentials(server, ctx), ctx.signal);
+    const labels = await imageLabels(server, repository, tag, await loginFor(server, ctx), ctx.signal);
     if (!labels) return 'gone';
     return taggedFor(labels, owner) ? 'ours' : 'theirs';
   },
   async remove(id, ctx) {
     const { server, repository, tag } = imageParts(id);
-    const credentials = await registryCredentials(server, ctx);
+    const credentials = await loginFor(server, ctx);
     const digest = await manifestDigest(server, repository, tag, credentials, ctx.signal);
     if (digest) await deleteManifest(server, repository, digest, credentials, ctx.signal);
   },
@@ -160,3 +168,25 @@ export const containerGroupResource: ResourceKind = {
   },
   describe: (id) => `container group ${id}`,
 };
+
+/** The user-assigned identity each run's group pulls the image as (Azure Container Registry). */
+export const pullIdentityResource: ResourceKind = {
+  billable: false,
+  async ownership(id, owner, ctx) {
+    const c = await aciClients(ctx);
+    const found = await armRequest<{ tags?: Record<string, string> }>(c, { method: 'GET', path: identityPath(id, ctx, c.session.subscription), apiVersion: MANAGED_IDENTITY_API, what: `Reading the pull identity ${id}`, orNotFound: true }, ctx.signal);
+    return tagOwnership(found, owner);
+  },
+  async remove(id, ctx) {
+    const c = await aciClients(ctx);
+    await armRequest(c, { method: 'DELETE', path: identityPath(id, ctx, c.session.subscription), apiVersion: MANAGED_IDENTITY_API, what: `Deleting the pull identity ${id}`, orNotFound: true }, ctx.signal);
+  },
+  async find(owner, ctx) {
+    if (!resourceGroupOf(ctx)) return [];
+    const name = pullIdentityName(owner.name);
+    return (await pullIdentityResource.ownership(name, owner, ctx)) === 'ours' ? [name] : [];
+  },
+  describe: (id) => `managed identity ${id}`,
+};
+
+const identityPath = (name: string, ctx: TargetContext, subscription: string) => `subscriptions/${subscription}/resourceGroups/${needGroup(ctx)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;

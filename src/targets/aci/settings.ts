@@ -10,6 +10,15 @@ export const AciSettingsSchema = z
     resourceGroup: azureResourceGroup('The resource group the Logic App and its container groups go in (it must exist). Required to deploy.'),
     location: azureLocation,
     registry: azureRegistry,
+    registryAuth: z
+      .enum(['identity', 'password'])
+      .optional()
+      .meta(
+        doc(
+          'Registry access',
+          '`identity`: push with your Azure sign-in (an Entra token exchanged as `az acr login` does) and let each run pull through a managed identity with AcrPull — Azure Container Registry only, no password anywhere. `password`: a login from `RDEPLOY_REGISTRY_USERNAME`/`RDEPLOY_REGISTRY_PASSWORD` (any registry). Default: `identity` for `*.azurecr.io` (and the sovereign clouds\' suffixes), else `password`.',
+        ),
+      ),
     cpu: z.number().min(0.1).max(4).optional().meta(doc('vCPU', 'vCPUs of the container, 0.1 to 4. Default: 1.')),
     memoryGb: z.number().min(0.1).max(16).optional().meta(doc('Memory (GB)', 'Memory of the container in GB, 0.1 to 16. Default: 1.5.')),
     schedule: z
@@ -44,4 +53,14 @@ export type EffectiveAciSettings = Omit<AciSettings, keyof typeof ACI_DEFAULTS> 
 
 export function aciDefaults(settings: AciSettings): EffectiveAciSettings {
   return { ...ACI_DEFAULTS, ...settings };
+}
+
+/** The Azure Container Registry login server suffixes of the public and sovereign clouds. */
+const ACR_SUFFIXES = ['.azurecr.io', '.azurecr.cn', '.azurecr.us'];
+
+/** How the registry is reached: as set, else `identity` for an Azure Container Registry (of a known cloud, or the custom cloud's suffix). */
+export function registryAuthOf(s: EffectiveAciSettings, cloud: { acrSuffix: string }): 'identity' | 'password' {
+  if (s.registryAuth) return s.registryAuth;
+  const host = (s.registry ?? '').toLowerCase().replace(/:\d+$/, '');
+  return [...ACR_SUFFIXES, `.${cloud.acrSuffix}`].some((suffix) => host.endsWith(suffix)) ? 'identity' : 'password';
 }

@@ -2,18 +2,18 @@ import type { Workflow } from '@azure/arm-logic';
 import { azureFailure } from '../../clouds/azure/failure';
 import { AppError } from '../../core/errors';
 import { readPayload } from '../../core/payloads';
+import type { DeploymentRecord } from '../../core/records/record';
 import { buildProjectImage } from '../image/projectImage';
 import { withOwnerLabels } from '../image/ownerLabels';
 import { pushImage, type RegistryCredentials } from '../image/push';
 import type { DeployStep, Plan, TargetContext } from '../Target';
+import { ensurePullIdentity, pushLogin, registryResourceId } from './acr';
 import { assignRole, resourceGroupLocation, roleDefinitionId } from './arm';
 import { aciBodies, type AciBodies } from './bodies';
-import { aciClients } from './clients';
-import type { AciPlanDetails, AciRecordDetails } from './details';
-import { RUNNER_ROLE, scheduleWorkflowName } from './names';
-import { isNotFound, tagOwnership } from './ownership';
+import { aciClients, type AciClients } from './clients';
+import type { AciPlanDetails, AciRecordDetails, PlannedRoleAssignment } from './details';
+import { scheduleWorkflowName } from './names';
 import { parseRecurrence } from './recurrence';
-import { registryCredentials } from './registry';
 import { scheduleResource, workflowResource } from './resources';
 
 /** Both the plan's and the deploy's: what only a deploy may fill in is asked for here, one sentence when missing. */
@@ -24,10 +24,12 @@ export function required(s: AciPlanDetails['settings']): { resourceGroup: string
 }
 
 /**
- * Build the job-mode image (labelled with its owner), push it, PUT the workflow with its
- * system-assigned identity, then give that identity "Azure Container Instances Contributor Role"
- * on the resource group. The registry password reaches Azure only inside the workflow PUT, as the
- * SecureString parameter's value; it is in no step's output, hence in no record.
+ * Build the job-mode image (labelled with its owner) and push it; with Azure Container Registry,
+ * make the pull identity and give it AcrPull; save the workflow with its system-assigned identity
+ * and give that identity "Azure Container Instances Contributor Role" on the resource group (and
+ * "Managed Identity Operator" on the pull identity); with a schedule, save the scheduler. A
+ * registry password reaches Azure only inside the workflow PUT, as the SecureString parameter's
+ * value; it is in no step's output, hence in no record.
  */
 export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
   const d = plan.details;
@@ -35,18 +37,56 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
   const scope = { ...(s.cloud ? { cloud: s.cloud } : {}), ...(s.subscription ? { subscription: s.subscription } : {}) };
   const clients = (ctx: TargetContext) => aciClients(ctx, scope);
   let imageId: string | undefined;
-  let image: string | undefined;
-  let credentials: RegistryCredentials | undefined;
-  let bodies: AciBodies | undefined;
-  let location: string | undefined;
+  let login: RegistryCredentials | undefined;
+  const roleIds = new Map<string, string>();
+  const recurrence = s.schedule ? parseRecurrence(s.schedule) : undefined;
+  let schedulePayload = '{}';
+
+  /** The ARM bodies with what the record knows so far (location, image, the identities' principals). */
+  const bodiesFor = (c: AciClients, record: Readonly<DeploymentRecord>): AciBodies => {
+    const r = record.details as AciRecordDetails;
+    return aciBodies({
+      owner: { root: plan.project.root, name: plan.name },
+      settings: s,
+      cloud: c.session.cloud,
+      subscription: c.session.subscription,
+      resourceGroup: r.resourceGroup!,
+      location: r.location!,
+      registry: r.registry!,
+      image: r.image ?? '',
+      pull: d.registryAuth === 'identity' ? { kind: 'identity', registryId: r.registryId! } : { kind: 'password', username: login!.username, password: login!.password },
+      schedulePayload,
+      roleDefinitionId: (role) => roleIds.get(role) ?? '',
+      principalId: (who) => (who === 'workflow' ? r.principalId : r.pullPrincipalId) ?? '',
+      ...(recurrence ? { recurrence } : {}),
+    });
+  };
+
+  const assignStep = (planned: PlannedRoleAssignment): DeployStep => ({
+    title: `Giving ${planned.principal === 'workflow' ? 'the Logic App' : 'the pull identity'} "${planned.roleName}"`,
+    // The plan's id (its subscription may be a placeholder until the deploy knows it; the step's output is the real one).
+    creates: { kind: 'role-assignment', id: planned.id },
+    run: async ({ ctx, record }) => {
+      const c = await clients(ctx);
+      const real = bodiesFor(c, record).roleAssignments.find((a) => a.roleName === planned.roleName && a.principal === planned.principal)!;
+      const id = await assignRole(c, { scope: real.scope, name: real.id.split('/').pop()!, properties: real.body.properties }, ctx);
+      return { id, details: { roleAssignmentIds: [...((record.details as AciRecordDetails).roleAssignmentIds ?? []), id] } };
+    },
+  });
+  const assignments = (who: PlannedRoleAssignment['principal']) => d.roleAssignments.filter((a) => a.principal === who).map(assignStep);
+
   return [
     {
       title: `Building the image FROM ${d.baseImage}`,
       run: async ({ ctx, owner }) => {
         const { resourceGroup, registry } = required(s);
-        credentials = await registryCredentials(registry, ctx);
         const c = await clients(ctx);
-        location = s.location ?? (await resourceGroupLocation(c, resourceGroup, ctx.signal));
+        const location = s.location ?? (await resourceGroupLocation(c, resourceGroup, ctx.signal));
+        const rgScope = `/subscriptions/${c.session.subscription}/resourceGroups/${resourceGroup}`;
+        for (const a of d.roleAssignments) if (!roleIds.has(a.roleName)) roleIds.set(a.roleName, await roleDefinitionId(c, rgScope, a.roleName));
+        const registryId = d.registryAuth === 'identity' ? await registryResourceId(c, registry, ctx.signal) : undefined;
+        login = await pushLogin(d.registryAuth, registry, c, ctx);
+        schedulePayload = s.scheduleInput ? (await readPayload(s.scheduleInput, plan.project.root, plan.project.root)).trim() : '{}';
         const inputs = { ...d.image.build, dockerfile: withOwnerLabels(d.image.build.dockerfile, owner) };
         imageId = await buildProjectImage(await ctx.connections.docker(), { root: plan.project.root, inputs, tag: `rdeploy-aci/${plan.name}:${d.image.tag}`, signal: ctx.signal, progress: ctx.progress });
         const details: AciRecordDetails = {
@@ -55,6 +95,8 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
           resourceGroup,
           location,
           registry,
+          registryAuth: d.registryAuth,
+          ...(registryId ? { registryId } : {}),
           baseImage: d.baseImage,
           workflowName: d.workflowName,
           groupPrefix: d.groupPrefix,
@@ -71,40 +113,36 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
       creates: { kind: 'image', id: `${s.registry}/${d.image.repository}:${d.image.tag}` },
       run: async ({ ctx }) => {
         const repository = `${s.registry}/${d.image.repository}`;
-        const pushed = await pushImage(await ctx.connections.docker(), { image: imageId!, repository, tag: d.image.tag, credentials: credentials!, signal: ctx.signal, progress: ctx.progress });
-        image = `${repository}@${pushed.digest}`;
-        return { id: `${repository}:${d.image.tag}`, details: { image } };
+        const pushed = await pushImage(await ctx.connections.docker(), { image: imageId!, repository, tag: d.image.tag, credentials: login!, signal: ctx.signal, progress: ctx.progress });
+        return { id: `${repository}:${d.image.tag}`, details: { image: `${repository}@${pushed.digest}` } };
       },
     },
+    ...(d.pullIdentity
+      ? [
+          {
+            title: `Creating the pull identity ${d.pullIdentity.name}`,
+            creates: { kind: 'pull-identity', id: d.pullIdentity.name },
+            run: async ({ ctx, record }) => {
+              const c = await clients(ctx);
+              const body = bodiesFor(c, record).pullIdentity!;
+              const made = await ensurePullIdentity(c, body.id, body.body, ctx.signal);
+              return { id: body.name, details: { pullIdentityId: made.id, pullPrincipalId: made.principalId } };
+            },
+          } satisfies DeployStep,
+          ...assignments('pull-identity'),
+        ]
+      : []),
     {
       title: `Creating the Logic App ${d.workflowName}`,
       creates: { kind: 'workflow', id: d.workflowName },
-      run: async ({ ctx, owner }) => {
+      run: async ({ ctx, owner, record }) => {
         const c = await clients(ctx);
-        const { resourceGroup, registry } = required(s);
+        const resourceGroup = (record.details as AciRecordDetails).resourceGroup!;
         // ctx.record is the live record: the first step wrote the resource group into it.
         if ((await workflowResource.ownership(d.workflowName, owner, ctx)) === 'theirs') {
           throw new AppError('deploy-failed', `A Logic App named ${d.workflowName} exists in ${resourceGroup} and is not this deployment's. Delete it, or choose another deployment name.`);
         }
-        const rgScope = `/subscriptions/${c.session.subscription}/resourceGroups/${resourceGroup}`;
-        const recurrence = s.schedule ? parseRecurrence(s.schedule) : undefined;
-        const schedulePayload = s.scheduleInput ? JSON.parse(await readPayload(s.scheduleInput, plan.project.root, plan.project.root)) : {};
-        bodies = aciBodies({
-          owner,
-          settings: s,
-          cloud: c.session.cloud,
-          subscription: c.session.subscription,
-          resourceGroup,
-          location: location!,
-          registry,
-          image: image!,
-          registryUser: credentials!.username,
-          registryPassword: credentials!.password,
-          schedulePayload,
-          roleDefinitionId: await roleDefinitionId(c, rgScope, RUNNER_ROLE),
-          principalId: '',
-          ...(recurrence ? { recurrence } : {}),
-        });
+        const bodies = bodiesFor(c, record);
         let made;
         try {
           made = await c.logic.workflows.createOrUpdate(resourceGroup, d.workflowName, sdkWorkflow(bodies.workflow));
@@ -119,20 +157,7 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
         return { id: d.workflowName, endpoint: made.id ?? bodies.workflowId, details: { workflowId: made.id ?? bodies.workflowId, principalId, containerGroup } };
       },
     },
-    ...d.roleAssignments.map(
-      (planned): DeployStep => ({
-        title: `Allowing the Logic App to run container groups ("${planned.roleName}" on the resource group)`,
-        // The plan's id (its subscription may be a placeholder until the deploy knows it; the step's output is the real one).
-        creates: { kind: 'role-assignment', id: planned.id },
-        run: async ({ ctx, record }) => {
-          const c = await clients(ctx);
-          const real = bodies!.roleAssignments.find((r) => r.roleName === planned.roleName)!;
-          const principalId = (record.details as AciRecordDetails).principalId!;
-          const id = await assignRole(c, { scope: real.scope, name: real.id.split('/').pop()!, properties: { ...real.body.properties, principalId } }, ctx);
-          return { id, details: { roleAssignmentIds: [id] } };
-        },
-      }),
-    ),
+    ...assignments('workflow'),
     ...(d.scheduleWorkflow
       ? [
           {
@@ -146,7 +171,7 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
                 throw new AppError('deploy-failed', `A Logic App named ${name} exists in ${resourceGroup} and is not this deployment's. Delete it, or choose another deployment name.`);
               }
               try {
-                await c.logic.workflows.createOrUpdate(resourceGroup, name, sdkWorkflow(bodies!.schedule!.body));
+                await c.logic.workflows.createOrUpdate(resourceGroup, name, sdkWorkflow(bodiesFor(c, record).schedule!.body));
               } catch (e) {
                 throw azureFailure(`Creating the Logic App ${name}`, e);
               }
@@ -166,5 +191,3 @@ function sdkWorkflow(body: { properties: Record<string, unknown> } & Record<stri
   const { properties, ...top } = body;
   return { ...top, ...properties } as Workflow;
 }
-
-export { isNotFound, tagOwnership };

@@ -167,11 +167,12 @@ export function scheduleDefinition(recurrence: Recurrence, mainWorkflowId: strin
   return {
     $schema: SCHEMA_2016_06_01,
     contentVersion: '1.0.0.0',
-    parameters: { schedulePayload: { type: 'Object', defaultValue: {} } },
+    // JSON text, parsed when the call is made: a payload may be any JSON value (rows as an array, a string), and a parameter has one type.
+    parameters: { schedulePayload: { type: 'String', defaultValue: '{}' } },
     triggers: { [RECURRENCE_TRIGGER]: { type: 'Recurrence', recurrence } },
     actions: {
       // No retries: a failed run answers 500 or 502, and each retry would start (and bill) another container group.
-      Run_model: { type: 'Workflow', inputs: { host: { triggerName: REQUEST_TRIGGER, workflow: { id: mainWorkflowId } }, body: "@parameters('schedulePayload')", retryPolicy: { type: 'none' } } },
+      Run_model: { type: 'Workflow', inputs: { host: { triggerName: REQUEST_TRIGGER, workflow: { id: mainWorkflowId } }, body: "@json(parameters('schedulePayload'))", retryPolicy: { type: 'none' } } },
     },
     outputs: {},
   };

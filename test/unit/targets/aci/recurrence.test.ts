@@ -14,7 +14,10 @@ describe('parseRecurrence', () => {
     ['every monday at 08:30', { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: ['Monday'], hours: ['8'], minutes: [30] } }, 4],
     ['0 2 * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ['2'], minutes: [0] } }, 30],
     ['0 8 * * 1', { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: ['Monday'], hours: ['8'], minutes: [0] } }, 4],
-    ['0 6 1 * *', { frequency: 'Month', interval: 1, timeZone: 'UTC', schedule: { monthDays: [1], hours: ['6'], minutes: [0] } }, 1],
+    // Monthly: the service applies a schedule's hours and minutes to Day and Week only; a month runs on its start time's day and time.
+    ['0 6 1 * *', { frequency: 'Month', interval: 1, timeZone: 'UTC', startTime: '2025-01-01T06:00:00Z' }, 1],
+    ['every month at 02:30', { frequency: 'Month', interval: 1, timeZone: 'UTC', startTime: '2025-01-01T02:30:00Z' }, 1],
+    ['15 23 28 * *', { frequency: 'Month', interval: 1, timeZone: 'UTC', startTime: '2025-01-28T23:15:00Z' }, 1],
     // Beyond the documented examples: plain words, lists, Sunday as 7.
     ['every day', { frequency: 'Day', interval: 1, timeZone: 'UTC' }, 30],
     ['every 2 weeks at 23:59', { frequency: 'Week', interval: 2, timeZone: 'UTC', schedule: { hours: ['23'], minutes: [59] } }, 2],
@@ -42,13 +45,17 @@ describe('parseRecurrence', () => {
     ['5 * * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ALL_HOURS, minutes: [5] } }, 731],
     ['0 */5 * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ['0', '5', '10', '15', '20'], minutes: [0] } }, 152],
     ['*/20 9 * * 1', { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: ['Monday'], hours: ['9'], minutes: [0, 20, 40] } }, 13],
-    ['0 0 */10 * *', { frequency: 'Month', interval: 1, timeZone: 'UTC', schedule: { monthDays: [1, 11, 21, 31], hours: ['0'], minutes: [0] } }, 4],
     // */60 is minute 0 only, as in cron.
     ['*/60 * * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ALL_HOURS, minutes: [0] } }, 731],
   ];
   it.each(clockAligned)('"%s" runs on the clock as cron does: a Day or Week recurrence with its times listed', (schedule, recurrence, perMonth) => {
     expect(parseRecurrence(schedule)).toEqual(recurrence);
     expect(runsPerMonth(parseRecurrence(schedule))).toBe(perMonth);
+  });
+
+  it('refuses a monthly schedule that runs more than once a month, or past the 28th (short months would skip it)', () => {
+    for (const schedule of ['0 0 */10 * *', '0 6 1,15 * *', '0 6,18 1 * *', '0 6 31 * *']) expect(() => parseRecurrence(schedule)).toThrow(AppError);
+    expect(() => parseRecurrence('0 6 1,15 * *')).toThrow(/one day of the month, 1 to 28, at one time/);
   });
 
   it('lists each time and week day once, in order (Sunday is 0 and 7)', () => {
@@ -110,7 +117,7 @@ describe('runsPerMonth', () => {
   it('multiplies the schedule\'s slots and divides by the interval', () => {
     expect(runsPerMonth({ frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ['8', '17'], minutes: [0] } })).toBe(61);
     expect(runsPerMonth({ frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: ['Monday', 'Wednesday', 'Friday'], hours: ['8'], minutes: [0] } })).toBe(13);
-    expect(runsPerMonth({ frequency: 'Month', interval: 1, timeZone: 'UTC', schedule: { monthDays: [1, 15] } })).toBe(2);
+    expect(runsPerMonth({ frequency: 'Month', interval: 2, timeZone: 'UTC', startTime: '2025-01-01T00:00:00Z' })).toBe(1);
     expect(runsPerMonth({ frequency: 'Hour', interval: 1, timeZone: 'UTC' })).toBe(731);
     expect(runsPerMonth({ frequency: 'Minute', interval: 1, timeZone: 'UTC' })).toBe(43_830);
   });

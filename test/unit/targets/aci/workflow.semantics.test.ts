@@ -43,8 +43,10 @@ describe('the workflow definitions, checked', () => {
     const d = deployment('every monday at 08:30');
     const call = node(d.schedule!.body.properties.definition, 'actions.Run_model.inputs');
     // Not retried: a failed run answers 500 or 502, and each retry would start (and bill) another run.
-    expect(call).toEqual({ host: { triggerName: REQUEST_TRIGGER, workflow: { id: d.workflowId } }, body: "@parameters('schedulePayload')", retryPolicy: { type: 'none' } });
-    expect(d.schedule!.body.properties.parameters).toEqual({ schedulePayload: { value: { vehicles: [{ id: 'V1', km: 120_000 }] } } });
+    expect(call).toEqual({ host: { triggerName: REQUEST_TRIGGER, workflow: { id: d.workflowId } }, body: "@json(parameters('schedulePayload'))", retryPolicy: { type: 'none' } });
+    // JSON text: a payload may be any JSON value (rows as an array), and a parameter has one declared type.
+    expect(node(d.schedule!.body.properties.definition, 'parameters.schedulePayload')).toEqual({ type: 'String', defaultValue: '{}' });
+    expect(JSON.parse(d.schedule!.body.properties.parameters.schedulePayload!.value as string)).toEqual({ vehicles: [{ id: 'V1', km: 120_000 }] });
     expect(d.schedule!.id).toBe('/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-demo/providers/Microsoft.Logic/workflows/rdeploy-demo-schedule');
   });
 

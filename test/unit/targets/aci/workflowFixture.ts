@@ -47,11 +47,10 @@ export function deployment(schedule?: string): AciBodies {
     location: 'westeurope',
     registry: REGISTRY.server,
     image: IMAGE,
-    registryUser: REGISTRY.username,
-    registryPassword: 'placeholder-set-at-deploy',
-    schedulePayload: { vehicles: [{ id: 'V1', km: 120_000 }] },
-    roleDefinitionId: '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/5d977122-f97e-4b4d-a52f-6b43003ddb4d',
-    principalId: '',
+    pull: { kind: 'password', username: REGISTRY.username, password: 'placeholder-set-at-deploy' },
+    schedulePayload: JSON.stringify({ vehicles: [{ id: 'V1', km: 120_000 }] }),
+    roleDefinitionId: () => '/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/5d977122-f97e-4b4d-a52f-6b43003ddb4d',
+    principalId: () => '',
     ...(schedule ? { recurrence: parseRecurrence(schedule) } : {}),
   });
 }
