@@ -10,8 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { testTls } from '../../support/azureTls';
 import { registerContainerInstance, type ContainerGroupView, type ContainerInstanceService } from './aci';
 import { registerAuthorization } from './authorization';
+import { registerContainerRegistry, type ContainerRegistries } from './containerRegistry';
 import { serveEntra } from './entra';
 import { registerLogicApps, type LogicAppsDouble } from './logic';
+import { registerManagedIdentity, type UserAssignedIdentities } from './managedIdentity';
 import {
   ArmError,
   asArmError,
@@ -31,7 +33,7 @@ import { providerOf, Providers } from './providers';
 import { Rbac, type RoleAssignmentView } from './rbac';
 import { Router } from './router';
 import { registerResources } from './resources';
-import { authenticate, TokenMinter } from './tokens';
+import { authenticate, sameAudience, TokenMinter, type TokenClaims } from './tokens';
 import type {
   ArmDoubleOptions,
   ArmFault,
@@ -75,6 +77,8 @@ export class ArmDouble {
   private readonly minter: TokenMinter;
   private readonly groups = new Set<string>();
   private aci: ContainerInstanceService | undefined;
+  private registries: ContainerRegistries | undefined;
+  private identities: UserAssignedIdentities | undefined;
   private logicApps: LogicAppsDouble | undefined;
   private port = 0;
 
@@ -113,6 +117,8 @@ export class ArmDouble {
     });
     registerResources(double);
     registerAuthorization(double);
+    double.identities = registerManagedIdentity(double, opts.managedIdentity);
+    double.registries = registerContainerRegistry(double);
     double.aci = registerContainerInstance(double);
     double.logicApps = registerLogicApps(double, opts.logicApps);
     await new Promise<void>((resolve, reject) => {
@@ -132,6 +138,18 @@ export class ArmDouble {
   get logic(): LogicAppsDouble {
     if (!this.logicApps) throw new Error('ArmDouble: Logic Apps is registered by ArmDouble.start()');
     return this.logicApps;
+  }
+
+  /** Microsoft.ContainerRegistry/registries: the registries AcrDoubles seeded (seed, byLoginServer…). */
+  get containerRegistries(): ContainerRegistries {
+    if (!this.registries) throw new Error('ArmDouble: Container Registry is registered by ArmDouble.start()');
+    return this.registries;
+  }
+
+  /** Microsoft.ManagedIdentity/userAssignedIdentities: the identities created (get, byPrincipalId, put…). */
+  get userAssignedIdentities(): UserAssignedIdentities {
+    if (!this.identities) throw new Error('ArmDouble: Managed Identity is registered by ArmDouble.start()');
+    return this.identities;
   }
 
   /**
@@ -192,6 +210,19 @@ export class ArmDouble {
     const entry = this.directory.get(principalId);
     if (!entry) throw new Error(`tokenFor: no principal '${principalId}' (registerPrincipal first)`);
     return this.minter.mint(entry.objectId, audience, entry.clientId);
+  }
+
+  /**
+   * The claims of a bearer token this double minted, if it is unexpired and for one of
+   * `audiences` (default: ARM's): how another service of the double (ACR's token exchange)
+   * checks an Entra token. 'invalid', 'expired' or 'audience' say why it is refused.
+   */
+  verifyToken(token: string, audiences: string[] = [this.url]): TokenClaims | 'invalid' | 'expired' | 'audience' {
+    const claims = this.minter.verify(token);
+    if (!claims) return 'invalid';
+    if (claims.exp * 1000 < Date.now()) return 'expired';
+    if (!audiences.some((a) => sameAudience(a, claims.aud))) return 'audience';
+    return claims;
   }
 
   /** Adds a principal to the directory (a managed identity, a service principal with a secret…). */

@@ -54,6 +54,10 @@ export const authorizationFailed = (clientId: string, objectId: string, action: 
 
 export const resourceGroupNotFound = (name: string) => new ArmError(404, 'ResourceGroupNotFound', `Resource group '${name}' could not be found.`);
 
+/** ARM's standard not-found text for a resource in a resource group (verified). */
+export const resourceNotFound = (type: string, name: string, resourceGroup: string) =>
+  new ArmError(404, 'ResourceNotFound', `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+
 export const subscriptionNotFound = (id: string) => new ArmError(404, 'SubscriptionNotFound', `The subscription '${id}' could not be found.`);
 
 export const invalidResourceNamespace = (namespace: string) =>

@@ -18,17 +18,27 @@
  *   (create/get/delete/list with atScope()/principalId filters, RoleAssignmentExists,
  *   PrincipalNotFound while a new principal replicates).
  * - Microsoft.ContainerInstance: container groups that run as real containers on the local
- *   Docker engine (see aci/).
+ *   Docker engine (see aci/); a group's user-assigned identities (the caller needs
+ *   userAssignedIdentities/assign/action on each: LinkedAuthorizationFailed) and image registry
+ *   credentials that pull as one of them through an AcrDouble (aci/acrLogin.ts).
+ * - Microsoft.ManagedIdentity: userAssignedIdentities CRUD and lists (2023-01-31), each a principal
+ *   in the directory with a replication delay (managedIdentity/), as `arm.userAssignedIdentities`.
+ * - Microsoft.ContainerRegistry: registries list/get for those an AcrDouble seeded
+ *   (containerRegistry/, acr/ for the registry itself), as `arm.containerRegistries`.
  * - Microsoft.Logic: workflows, their endpoint and runs (see logic/), as `arm.logic`.
  *
  * Does not cover: certificate or managed-identity credentials (tokens for a managed identity are
  * minted with tokenFor()), token signature formats (tokens are HMAC-signed JWT shapes), ARM
  * templates/deployments, resource locks, policy, tags API, paging (lists fit one page), other
- * providers, data-plane role actions, deny assignments, conditions on role assignments, and
+ * providers, registry or identity creation through other providers' templates, federated
+ * identity credentials, data-plane role actions, deny assignments, conditions on role assignments, and
  * regional capacity or quota limits.
  */
 export { ArmDouble } from './ArmDouble';
 export { ArmError } from './errors';
+export { AcrDouble, NULL_GUID, type AcrCall, type AcrDoubleOptions, type AcrFault } from './acr';
+export type { RegistryRecord } from './containerRegistry';
+export type { ManagedIdentityOptions, UserAssignedIdentityRecord } from './managedIdentity';
 export { BUILTIN_ROLES, type BuiltinRole, type RolePermissions } from './builtinRoles';
 export type { RoleAssignmentView } from './rbac';
 export type { PrincipalOptions } from './principals';

@@ -41,6 +41,11 @@ export class Directory {
     return this.entries.get(objectId.toLowerCase());
   }
 
+  /** Deleted (a managed identity removed with its resource): no more tokens for it. */
+  remove(objectId: string): void {
+    this.entries.delete(objectId.toLowerCase());
+  }
+
   byClientId(clientId: string): DirectoryEntry | undefined {
     return [...this.entries.values()].find((e) => e.clientId === clientId.toLowerCase());
   }

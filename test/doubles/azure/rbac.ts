@@ -97,10 +97,17 @@ export class Rbac {
   }
 }
 
-/** RBAC patterns: case-insensitive, `*` matches any run of characters (slashes included). */
+// RBAC patterns: case-insensitive, `*` matches any run of characters (slashes included), and a
+// whole segment `/*/` may also match a single slash: Managed Identity Operator's
+// 'Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action' grants
+// 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', as it does in Azure.
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return re.test(action);
+  const escape = (part: string) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  const source = pattern
+    .split('/*/')
+    .map((chunk) => chunk.split('*').map(escape).join('.*'))
+    .join('(?:/.*/|/)');
+  return new RegExp(`^${source}$`, 'i').test(action);
 }
 
 /** Whether an assignment at `outer` applies at `inner`: same scope or an ancestor, by whole segments. */

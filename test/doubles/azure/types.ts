@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type Docker from 'dockerode';
 import type { LogicAppsOptions } from './logic/arm/service';
+import type { ManagedIdentityOptions } from './managedIdentity/UserAssignedIdentities';
 
 /** A service principal that can sign in with a secret (ClientSecretCredential). */
 export interface ServicePrincipal {
@@ -32,6 +33,8 @@ export interface ArmDoubleOptions {
    * already has the image, which is then used without a pull (a deviation, for tests' base images).
    */
   allowLocalImages?: boolean;
+  /** Settings of user-assigned identities (how long a new one stays unknown to role assignments). */
+  managedIdentity?: ManagedIdentityOptions;
   /** Settings of the Logic Apps part (identity replication delay, poll Retry-After, time scale). */
   logicApps?: LogicAppsOptions;
 }

@@ -1,18 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArmDouble } from '../ArmDouble';
 import type { LroState } from '../types';
-import type { Engine } from './engine';
+import { ACR_NULL_USER, acrRefreshToken } from './acrLogin';
+import { registryOf, type Engine } from './engine';
 import { inaccessibleImage, transitioning } from './errors';
-import { addEvent, type AciEvent, type GroupRecord } from './group';
-import type { GroupSpec } from './spec';
+import { addEvent, type AciEvent, type GroupIdentityView, type GroupRecord } from './group';
+import { sameId } from './identity';
+import type { GroupSpec, RegistryCredential } from './spec';
 import type { ContainerGroupView, ContainerInstanceService } from './types';
 import { groupState } from './view';
 
 /**
  * Container groups and their lifecycle. A created group runs for real: after Pending (3 s of
  * the real service × timeScale) and Creating (2 s × timeScale) each container's image is
- * pulled through the engine with the group's registry credentials and run; provisioningState
+ * pulled through the engine with the group's registry credentials (a credential naming a
+ * user-assigned identity logs in as that identity, see acrLogin.ts) and run; provisioningState
  * becomes Succeeded once every container has started, or Failed (InaccessibleImage) when a pull
  * fails. Container exits are watched (docker wait), so views are current without polling.
  */
@@ -42,11 +45,13 @@ export class ContainerGroups implements ContainerInstanceService {
       cancel(existing);
       await this.removeContainers(existing);
     }
+    const identity = this.resolveIdentity(spec, existing);
     const rec: GroupRecord = {
       id,
       name,
       resourceGroup,
       spec,
+      ...(identity ? { identity } : {}),
       provisioning: 'Pending',
       stopped: false,
       dockerIds: new Map(),
@@ -158,7 +163,7 @@ export class ContainerGroups implements ContainerInstanceService {
       const events = rec.events.get(c.name)!;
       addEvent(events, 'Pulling', `pulling image "${c.image}"`);
       try {
-        await this.engine.pull(c.image, rec.spec.imageRegistryCredentials);
+        await this.engine.pull(c.image, await this.pullCredentials(rec, c.image));
       } catch (e) {
         addEvent(events, 'Failed', `Failed to pull image "${c.image}": ${e instanceof Error ? e.message : String(e)}`, 'Warning');
         rec.failure = inaccessibleImage(c.image, rec.name);
@@ -176,6 +181,48 @@ export class ContainerGroups implements ContainerInstanceService {
       this.watch(id);
     }
     if (!rec.cancelled) rec.provisioning = 'Succeeded';
+  }
+
+  /**
+   * The identity block GET shows: a system-assigned principal (kept across updates, registered
+   * in the directory), and each user-assigned identity's principal and client ids.
+   */
+  private resolveIdentity(spec: GroupSpec, existing: GroupRecord | undefined): GroupIdentityView | undefined {
+    if (!spec.identity) return undefined;
+    const { systemAssigned, userAssigned } = spec.identity;
+    const view: GroupIdentityView = { type: systemAssigned && userAssigned.length > 0 ? 'SystemAssigned, UserAssigned' : systemAssigned ? 'SystemAssigned' : 'UserAssigned' };
+    if (systemAssigned) {
+      const principalId = existing?.identity?.principalId ?? randomUUID();
+      if (!existing?.identity?.principalId) this.double.registerPrincipal(principalId, { principalType: 'ServicePrincipal', replicationDelayMs: this.double.userAssignedIdentities.replicationDelayMs });
+      view.principalId = principalId;
+      view.tenantId = this.double.tenantId;
+    }
+    if (userAssigned.length > 0) {
+      view.userAssignedIdentities = {};
+      for (const id of userAssigned) {
+        const record = this.double.userAssignedIdentities.get(id);
+        if (record) view.userAssignedIdentities[id] = { principalId: record.principalId, clientId: record.clientId };
+      }
+    }
+    return view;
+  }
+
+  /** The credentials for the image's registry, an identity's turned into the null-GUID user and an ACR refresh token. */
+  private async pullCredentials(rec: GroupRecord, image: string): Promise<RegistryCredential[]> {
+    const host = registryOf(image);
+    const out: RegistryCredential[] = [];
+    for (const c of rec.spec.imageRegistryCredentials) {
+      if (c.identity === undefined || c.server.toLowerCase() !== host.toLowerCase()) {
+        out.push(c);
+        continue;
+      }
+      const listed = rec.spec.identity?.userAssigned.find((id) => sameId(id, c.identity!));
+      const record = listed ? this.double.userAssignedIdentities.get(listed) : undefined;
+      if (!record) throw new Error(`the managed identity '${c.identity}' of the registry credential for '${c.server}' does not exist`);
+      const refresh = await acrRefreshToken(c.server, this.double.tokenFor(record.principalId), this.double.tenantId);
+      out.push({ server: c.server, username: ACR_NULL_USER, password: refresh });
+    }
+    return out;
   }
 
   /** Notes the container's exit when it comes (for views()). */

@@ -10,12 +10,21 @@ export interface AciEvent {
   type: 'Normal' | 'Warning';
 }
 
+/** The group's `identity` as GET shows it, resolved when the group was saved. */
+export interface GroupIdentityView {
+  type: 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned, UserAssigned';
+  principalId?: string;
+  tenantId?: string;
+  userAssignedIdentities?: Record<string, { principalId: string; clientId: string }>;
+}
+
 /** A container group the double holds: the spec it was given and where its lifecycle is. */
 export interface GroupRecord {
   id: string;
   name: string;
   resourceGroup: string;
   spec: GroupSpec;
+  identity?: GroupIdentityView;
   /** properties.provisioningState. */
   provisioning: 'Pending' | 'Creating' | 'Succeeded' | 'Failed' | 'Deleting';
   stopped: boolean;

@@ -3,7 +3,8 @@ import type { ArmRequest } from '../types';
 import type { ContainerGroups } from './ContainerGroups';
 import { containerNotFound, groupNotFound } from './errors';
 import type { GroupRecord } from './group';
-import { parseGroup } from './spec';
+import { linkedAuthorizationFailed, userAssignedIdentityNotFound } from './identity';
+import { parseGroup, type GroupSpec } from './spec';
 import { groupBody } from './view';
 
 const NS = 'providers/Microsoft\\.ContainerInstance';
@@ -27,6 +28,7 @@ export function registerRoutes(double: ArmDouble, groups: ContainerGroups): void
     new RegExp(`${GROUP}$`),
     async (r) => {
       const spec = parseGroup(r.params.name!, r.body);
+      checkLinkedIdentities(double, r, idOf(r), spec);
       const { rec, created } = await groups.put(idOf(r), r.params.name!, r.params.rg!, spec);
       return double.longRunning(r, { kind: 'PUT', status: created ? 201 : 200, body: await groupBody(rec, engine, false), poll: () => groups.creation(rec) });
     },
@@ -100,4 +102,21 @@ export function registerRoutes(double: ArmDouble, groups: ContainerGroups): void
     operation: 'ContainerGroups_List',
     action: `${ACTION}/read`,
   });
+}
+
+const ASSIGN = 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action';
+
+/**
+ * ARM's linked-resource check: to put user-assigned identities on a group the caller must be
+ * allowed to assign each of them (Managed Identity Operator, Owner, Contributor…); then each
+ * must exist.
+ */
+function checkLinkedIdentities(double: ArmDouble, r: ArmRequest, groupId: string, spec: GroupSpec): void {
+  const ids = spec.identity?.userAssigned ?? [];
+  const refused = ids.filter((id) => !double.rbac.allows(r.principal.objectId, ASSIGN, id));
+  if (refused.length > 0) {
+    throw linkedAuthorizationFailed(r.principal.clientId ?? r.principal.objectId, r.principal.objectId, `${ACTION}/write`, groupId, ASSIGN, refused);
+  }
+  const missing = ids.find((id) => !double.userAssignedIdentities.get(id));
+  if (missing) throw userAssignedIdentityNotFound(missing);
 }

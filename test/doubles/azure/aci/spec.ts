@@ -1,4 +1,5 @@
 import { invalidRequestContent } from '../errors';
+import { checkCredentialIdentities, parseIdentity, type GroupIdentitySpec } from './identity';
 import {
   containersMissing,
   envValueAndSecureValue,
@@ -41,7 +42,7 @@ export interface RegistryCredential {
 export interface GroupSpec {
   location: string;
   tags: Record<string, string>;
-  identity?: unknown;
+  identity?: GroupIdentitySpec;
   osType: string;
   restartPolicy: 'Always' | 'OnFailure' | 'Never';
   sku: string;
@@ -81,20 +82,23 @@ export function parseGroup(name: string, body: unknown): GroupSpec {
   const memory = parsed.reduce((sum, c) => sum + c.memoryInGB, 0);
   if (cpu > MAX_GROUP_CPU || memory > MAX_GROUP_MEMORY_GB) throw resourceUnavailable(body.location, cpu, memory);
   const creds = Array.isArray(imageRegistryCredentials) ? imageRegistryCredentials : [];
+  const identity = parseIdentity(body.identity);
+  const registryCredentials: RegistryCredential[] = creds.filter(isObject).map((c) => ({
+    server: String(c.server ?? ''),
+    ...(typeof c.username === 'string' ? { username: c.username } : {}),
+    ...(typeof c.password === 'string' ? { password: c.password } : {}),
+    ...(typeof c.identity === 'string' ? { identity: c.identity } : {}),
+  }));
+  checkCredentialIdentities(name, identity, registryCredentials);
   return {
     location: body.location,
     tags: isObject(body.tags) ? (Object.fromEntries(Object.entries(body.tags).map(([k, v]) => [k, String(v)])) as Record<string, string>) : {},
-    ...(body.identity !== undefined ? { identity: body.identity } : {}),
+    ...(identity ? { identity } : {}),
     osType,
     restartPolicy: policy as GroupSpec['restartPolicy'],
     sku: typeof sku === 'string' ? sku : 'Standard',
     containers: parsed,
-    imageRegistryCredentials: creds.filter(isObject).map((c) => ({
-      server: String(c.server ?? ''),
-      ...(typeof c.username === 'string' ? { username: c.username } : {}),
-      ...(typeof c.password === 'string' ? { password: c.password } : {}),
-      ...(typeof c.identity === 'string' ? { identity: c.identity } : {}),
-    })),
+    imageRegistryCredentials: registryCredentials,
     extra,
   };
 }

@@ -26,7 +26,7 @@ export async function groupBody(rec: GroupRecord, engine: Engine, withInstanceVi
     type: 'Microsoft.ContainerInstance/containerGroups',
     location: rec.spec.location,
     tags: rec.spec.tags,
-    ...(rec.spec.identity !== undefined ? { identity: rec.spec.identity } : {}),
+    ...(rec.identity ? { identity: rec.identity } : {}),
     properties: {
       sku: rec.spec.sku,
       provisioningState: rec.provisioning,
