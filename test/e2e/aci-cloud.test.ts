@@ -101,7 +101,11 @@ describe('the aci target against the ARM double', () => {
   });
 
   it('deploys: the image pushed, the workflow with its identity, the role on the resource group, the scheduler', async () => {
+    // Resource Manager throttles the first save: the SDK waits for Retry-After and sends it again.
+    arm.resetCalls();
+    arm.injectFault({ operation: 'Workflows_CreateOrUpdate', kind: 'throttle', retryAfterSeconds: 1 }, 1);
     const record = await deployments.deploy(plan({ schedule: 'every 1 day at 02:00', scheduleInput: 'fleet' }));
+    expect(arm.calls((c) => c.operation === 'Workflows_CreateOrUpdate' && c.path.endsWith(`/rdeploy-${name}`)).map((c) => c.status)).toEqual([429, 201]);
     expect(record.status).toBe('running');
     const d = record.details as AciRecordDetails;
     expect(d).toMatchObject({ resourceGroup: RG, workflowName: `rdeploy-${name}`, scheduleWorkflowName: `rdeploy-${name}-schedule` });
