@@ -189,10 +189,10 @@ export class AcrDouble {
     const claims = bearer ? this.tokens.verifyAccess(bearer) : undefined;
     if (!claims) {
       call.operation = 'Challenge';
-      return this.send(req, res, call, this.challenge(need, false));
+      return this.send(req, res, call, this.challenge(need));
     }
     call.principal = claims.oid;
-    if (need && !covers(claims.access, need)) return this.send(req, res, call, this.challenge(need, true));
+    if (need && !covers(claims.access, need)) return this.send(req, res, call, this.challenge(need));
     // A cross-repository mount needs pull on the source; without it the registry starts a plain upload.
     const from = url.searchParams.get('from');
     if (from !== null && !covers(claims.access, { type: 'repository', name: from, actions: ['pull'] })) {
@@ -207,11 +207,15 @@ export class AcrDouble {
     }
   }
 
-  /** 401 with ACR's Bearer challenge; `insufficient` when a token was given but does not cover the need. */
-  private challenge(need: Access | undefined, insufficient: boolean): AcrReply {
+  /**
+   * 401 with ACR's Bearer challenge, the same whether a token was missing or fell short: ACR adds
+   * no error="insufficient_scope", which is why the Docker engine reports a push or pull without
+   * the role as "unauthorized: authentication required, visit https://aka.ms/acr/authorization…"
+   * (Azure/acr#258, #506) rather than "denied: requested access to the resource is denied".
+   */
+  private challenge(need: Access | undefined): AcrReply {
     const parts = [`realm="http://${this.loginServer}/oauth2/token"`, `service="${this.loginServer}"`];
     if (need) parts.push(`scope="${formatScope(need)}"`);
-    if (insufficient) parts.push('error="insufficient_scope"');
     const detail = need ? need.actions.map((a) => ({ Type: need.type, Name: need.name, Action: a })) : undefined;
     return unauthorized(detail, { 'WWW-Authenticate': `Bearer ${parts.join(',')}` });
   }

@@ -8,7 +8,7 @@
  * Covers (shapes and texts of Azure/acr docs/AAD-OAuth.md and ACR's error answers):
  * - GET /v2/ (and any /v2/ path) without a token → 401 with
  *   `WWW-Authenticate: Bearer realm="http://127.0.0.1:PORT/oauth2/token",service="127.0.0.1:PORT"`
- *   (plus scope="…" for a repository path, and error="insufficient_scope" when a token falls short)
+ *   (plus scope="…" for a repository path; a token that falls short gets the same challenge)
  *   and `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required, visit https://aka.ms/acr/authorization for more information.", "detail":[…]}]}`.
  * - POST /oauth2/exchange (grant_type=access_token, service, tenant, access_token: a token the ARM
  *   double minted for its own audience or https://containerregistry.azure.net) → { refresh_token }.
