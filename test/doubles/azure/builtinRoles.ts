@@ -100,4 +100,10 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     description: 'acr push',
     permissions: perms(['Microsoft.ContainerRegistry/registries/pull/read', 'Microsoft.ContainerRegistry/registries/push/write']),
   },
+  {
+    id: 'c2f4ef07-c644-48eb-af81-4b1b4947fb11',
+    roleName: 'AcrDelete',
+    description: 'acr delete',
+    permissions: perms(['Microsoft.ContainerRegistry/registries/artifacts/delete']),
+  },
 ];

@@ -228,6 +228,16 @@ describe('ACR registry API through the double', () => {
     );
     // A token for one repository opens no other.
     expect((await fetch(`${acr.url}v2/other/manifests/1`, { headers: { authorization: `Bearer ${pullToken}` } })).status).toBe(401);
+
+    // Deleting wants AcrDelete (or Contributor/Owner): AcrPush's token gets no delete.
+    const deleteScope = 'repository:team/app:delete';
+    const byPusher = await accessToken(acr, await refreshToken(double, acr, pusher.objectId), deleteScope);
+    expect((await fetch(`${acr.url}v2/team/app/manifests/${pushed.digest}`, { method: 'DELETE', headers: { authorization: `Bearer ${byPusher}` } })).status).toBe(401);
+    const deleter = principal(double);
+    double.assignRole(deleter.objectId, 'AcrDelete', acr.registryId);
+    const byDeleter = await accessToken(acr, await refreshToken(double, acr, deleter.objectId), deleteScope);
+    expect((await fetch(`${acr.url}v2/team/app/manifests/${pushed.digest}`, { method: 'DELETE', headers: { authorization: `Bearer ${byDeleter}` } })).status).toBe(202);
+    expect((await fetch(`${acr.url}v2/team/app/manifests/1`, { headers: { authorization: `Bearer ${pullToken}` } })).status).toBe(404);
   });
 });
 
