@@ -6,6 +6,7 @@ import { dockerfileCommand } from './commands/dockerfile';
 import { inspectCommand } from './commands/inspect';
 import { invokeCommand } from './commands/invoke';
 import { logsCommand } from './commands/logs';
+import { mapCommand } from './commands/map';
 import { lsCommand } from './commands/ls';
 import { packageCommand } from './commands/package';
 import { planCommand } from './commands/plan';
@@ -31,6 +32,7 @@ for (const register of [
   packageCommand,
   deployCommand,
   invokeCommand,
+  mapCommand,
   logsCommand,
   lsCommand,
   statusCommand,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { PriceTable, Usage, Workload } from '../core/cost';
 import type { InvokeResult, LogEvent, Progress, Status } from '../core/deployment';
+import type { MapExecutor, MapExecutorOptions } from '../core/map/types';
 import type { Owner } from '../core/owner';
 import type { RProject } from '../core/project/model';
 import type { DeploymentRecord } from '../core/records/record';
@@ -230,6 +231,13 @@ export interface Target<D = unknown> {
    * it removed, or undefined when there was nothing. Absent where the logs go with the deployment.
    */
   purgeLogs?(owner: Owner, record: DeploymentRecord | undefined, ctx: TargetContext): Promise<string | undefined>;
+  /**
+   * Where `rdeploy map` runs the calls for this deployment, when the target has a better way than
+   * concurrent invokes (local Docker: parallel containers of the deployment's image; Batch: one
+   * job, one task per chunk). Absent: the platform's concurrent-invoke executor. The executor's
+   * close() must leave nothing running.
+   */
+  map?(record: DeploymentRecord, options: MapExecutorOptions, ctx: TargetContext): Promise<MapExecutor>;
   /** Fire and forget (Lambda's Event invocation): queued, not answered. Absent where the target has no queue. */
   invokeAsync?(record: DeploymentRecord, payload: string, ctx: TargetContext): Promise<{ requestId?: string }>;
   logs(record: DeploymentRecord, opts: LogOptions, ctx: TargetContext): AsyncIterable<LogEvent>;

@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { estimateCost, type CostEstimate, type Workload } from '../../core/cost';
 import { AppError } from '../../core/errors';
+import type { MapExecutor, MapExecutorOptions } from '../../core/map';
 import type { Owner } from '../../core/owner';
 import type { RProject } from '../../core/project/model';
 import { currentResource, type DeploymentRecord } from '../../core/records/record';
@@ -9,6 +11,7 @@ import type { PackageOptions, PackageResult } from '../Packaging';
 import type { Connections, InvokeResult, LogEvent, LogOptions, Plan, PlanOptions, Progress, RunSummary, Status, Target, TargetContext } from '../Target';
 import { runDeploy } from './deploy';
 import { runDestroy, type DestroyReport } from './destroy';
+import { invokeExecutor } from './mapExecutor';
 import { listDeployments, readDeployment, readDeploymentOrProblem, type DeploymentList, type Located } from './records';
 
 export interface Work {
@@ -109,6 +112,33 @@ export class Deployments {
   async invoke(at: Located, payload: string, work: Work = {}): Promise<InvokeResult> {
     const target = await this.owned(at);
     return target.invoke(at.record, payload, this.context(work));
+  }
+
+  /**
+   * Where `rdeploy map` runs a deployment's calls, once its anchor is known to be this
+   * deployment's: the target's own executor (local Docker: parallel containers), else
+   * `concurrency` invocations at a time through the target's invoke.
+   */
+  async mapExecutor(at: Located, options: MapExecutorOptions, work: Work = {}): Promise<MapExecutor> {
+    const target = await this.owned(at);
+    if (target.map) return target.map(at.record, options, this.context(work));
+    const lanes = Math.max(1, options.concurrency);
+    return invokeExecutor((payload, signal) => target.invoke(at.record, payload, this.context({ signal })), lanes, `${lanes} concurrent invocation${lanes === 1 ? '' : 's'} of ${at.record.name} on ${targetLabel(at.record.target)}`);
+  }
+
+  /**
+   * `rdeploy map --local` for a cloud target: its artefacts, packaged once here, run in local
+   * Docker the way its cloud runs them — each call as `invoke --local` makes it — up to the cores.
+   */
+  async twinMapExecutor(project: RProject, kind: TargetKind, options: PackageOptions, concurrency: number, work: Work = {}): Promise<MapExecutor> {
+    const packaging = getPackaging(kind);
+    await packaging.package(project, options, this.context(work));
+    const lanes = Math.max(1, Math.min(concurrency, availableParallelism()));
+    return invokeExecutor(
+      (payload, signal) => packaging.invokeLocal(project, options, payload, this.context({ signal })),
+      lanes,
+      `${lanes} local twin${lanes === 1 ? '' : 's'} of ${options.name} (${targetLabel(kind)}) in local Docker`,
+    );
   }
 
   /** Queues one invocation (`invoke --async`) on a target that has a queue. */

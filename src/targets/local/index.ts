@@ -10,6 +10,7 @@ import { isPortFree } from './freePort';
 import { localRecordDetails, LocalRecordDetailsSchema, type LocalPlanDetails } from './details';
 import { DEFAULT_LIMITS, invokeLocal } from './invoke';
 import { containerLogs } from './logs';
+import { localMapExecutor } from './map';
 import { planLocal } from './plan';
 import { containerRef, containerResource, imageResource } from './resources';
 import { LocalSettingsSchema } from './settings';
@@ -44,6 +45,7 @@ export function createLocalTarget(options: LocalTargetOptions = {}): Target<Loca
       const limits = { maxPayloadBytes: d.maxPayloadBytes ?? DEFAULT_LIMITS.maxPayloadBytes, timeoutMs: (d.invokeTimeoutSeconds ?? DEFAULT_LIMITS.timeoutMs / 1000) * 1000 };
       return invokeLocal({ ...record, endpoint }, payload, ctx, limits);
     },
+    map: (record, mapOptions, ctx) => localMapExecutor(record, mapOptions, ctx, { readyTimeoutMs: ready.timeoutMs }),
     logs: (record, opts, ctx) => logsOf(record, opts, ctx),
     status: async (record, ctx) => containerStatus(await ctx.connections.docker(), record),
     describe: (record) => {
