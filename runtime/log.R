@@ -1,7 +1,9 @@
 # Runtime log lines go to stderr: it is unbuffered (lines show up live in `docker logs`),
 # and in job mode stdout carries nothing but the result.
+# One write per line: workers of one supervisor share stderr, and a line written in pieces can
+# interleave with another worker's (CI saw two "listening" lines run together).
 log_line <- function(...) {
-  cat("[rdeploy] ", ..., "\n", sep = "", file = stderr())
+  cat(paste0(c("[rdeploy] ", ..., "\n"), collapse = ""), file = stderr())
 }
 
 # Request paths come from clients: keep log lines one line long and printable.

@@ -184,6 +184,11 @@ describe('the aci target against the ARM double', () => {
     const before = (await at()).record.details as AciRecordDetails;
     const report = await deployments.destroy(owner());
     expect(report).toBeTruthy();
+    // Each workflow was disabled before it was deleted: no trigger could start a run while it went.
+    const ops = arm
+      .calls((c) => ['Workflows_Disable', 'Workflows_Delete'].includes(c.operation) && c.path.includes(`/workflows/rdeploy-${name}`))
+      .map((c) => `${c.operation} ${/\/workflows\/([^/]+)/.exec(c.path)![1]}`);
+    expect(ops).toEqual([`Workflows_Disable rdeploy-${name}-schedule`, `Workflows_Delete rdeploy-${name}-schedule`, `Workflows_Disable rdeploy-${name}`, `Workflows_Delete rdeploy-${name}`]);
     expect(logic.workflow(`rdeploy-${name}`)).toBeUndefined();
     expect(logic.workflow(`rdeploy-${name}-schedule`)).toBeUndefined();
     expect(tagged().assignments).toHaveLength(0);

@@ -222,11 +222,22 @@ export function checkWorkflow(definition: unknown, options: CheckOptions = {}): 
       else if (del.ancestors.some((x) => x.action === scope.action)) issue('cleanup', del.at, `${deleteName} sits inside ${scope.name}, the scope that holds the create: a failure in the scope skips it`);
       else if (!(scope.name in del.siblings)) issue('cleanup', del.at, `${deleteName} must sit beside ${scope.name} (the scope that holds the create) so it can run after it`);
       else {
-        const runAfter = isObject(del.action.runAfter) ? del.action.runAfter : {};
-        for (const [after, statuses] of Object.entries({ [scope.name]: runAfter[scope.name] ?? [], ...runAfter })) {
-          const missing = ALL_STATUSES.filter((s) => !(Array.isArray(statuses) && statuses.includes(s)));
-          if (missing.length > 0) issue('cleanup', `${del.at}.runAfter`, `${deleteName} does not run when ${after} ends ${missing.join(' or ')}: the container group would be left running and billed`);
-        }
+        // The delete runs once the scope has ended however it ended: every action on its way back to the
+        // scope (the delete itself, and whatever it waits for, such as the answer) runs after all four ends.
+        // Answers whether the chain from `name` reaches the scope.
+        const chain = (name: string, action: Json, at: string, seen: Set<string>): boolean => {
+          const runAfter = isObject(action.runAfter) ? action.runAfter : {};
+          let reaches = false;
+          for (const [after, statuses] of Object.entries(runAfter)) {
+            const missing = ALL_STATUSES.filter((st) => !(Array.isArray(statuses) && statuses.includes(st)));
+            if (missing.length > 0) issue('cleanup', `${at}.runAfter`, `${name} does not run when ${after} ends ${missing.join(' or ')}: the container group would be left running and billed`);
+            const before = del.siblings[after];
+            if (after === scope.name) reaches = true;
+            else if (isObject(before) && !seen.has(after) && chain(after, before, `${at.slice(0, at.lastIndexOf('.'))}.${after}`, new Set([...seen, after]))) reaches = true;
+          }
+          return reaches;
+        };
+        if (!chain(deleteName, del.action, del.at, new Set([deleteName]))) issue('cleanup', `${del.at}.runAfter`, `${deleteName} does not wait for ${scope.name}: it would delete the group while the run still needs it`);
       }
     }
   }

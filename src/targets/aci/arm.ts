@@ -22,7 +22,12 @@ export async function armRequest<T>(clients: AciClients, req: { method: 'GET' | 
     if (signal?.aborted) throw cancelledError();
     throw azureFailure(req.what, e);
   }
-  const body = res.bodyAsText ? (JSON.parse(res.bodyAsText) as T & { error?: { code?: string; message?: string } }) : undefined;
+  let body: (T & { error?: { code?: string; message?: string } }) | undefined;
+  try {
+    body = res.bodyAsText ? (JSON.parse(res.bodyAsText) as T & { error?: { code?: string; message?: string } }) : undefined;
+  } catch {
+    // not JSON (a proxy's error page): the status says it
+  }
   if (res.status === 404 && req.orNotFound) return undefined;
   if (res.status >= 200 && res.status < 300) return body;
   const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
@@ -63,13 +68,23 @@ export async function assignRole(clients: AciClients, a: { scope: string; name: 
       return made.id!;
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'RoleAssignmentExists') return `${a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`;
+      // The same grant exists (under this name, or another a person made): that one is it.
+      if (code === 'RoleAssignmentExists') return (await existingAssignment(clients, a)) ?? `${a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`;
       if (code !== 'PrincipalNotFound' || Date.now() + delay > deadline) throw azureFailure('Assigning a role', e);
       ctx.progress?.report({ message: 'Waiting for a new identity to reach Entra ID (it takes a little while)' });
       await new Promise((r) => setTimeout(r, delay));
       if (ctx.signal?.aborted) throw cancelledError();
     }
   }
+}
+
+/** The assignment at exactly this scope that gives this principal this role, if any. */
+async function existingAssignment(clients: AciClients, a: { scope: string; properties: { roleDefinitionId: string; principalId: string } }): Promise<string | undefined> {
+  const same = (x: string | undefined, y: string) => x?.toLowerCase() === y.toLowerCase();
+  for await (const found of clients.authorization.roleAssignments.listForScope(a.scope, { filter: `principalId eq '${a.properties.principalId}'` })) {
+    if (found.id && same(found.scope, a.scope) && same(found.roleDefinitionId, a.properties.roleDefinitionId)) return found.id;
+  }
+  return undefined;
 }
 
 export { isNotFound };

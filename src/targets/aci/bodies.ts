@@ -8,6 +8,13 @@ import type { Recurrence } from './recurrence';
 import type { EffectiveAciSettings } from './settings';
 import { PAYLOAD_EXPRESSION, RUN_TAG, RUN_TAG_EXPRESSION, scheduleDefinition, workflowDefinition } from './workflow';
 
+/**
+ * A value of ours inside the workflow definition, kept literal: Logic Apps reads a string that
+ * starts with "@" as an expression and "@{…}" anywhere as one, so a project folder or a user name
+ * with them would be evaluated. "@@" is the language's escape.
+ */
+export const literal = (value: string): string => value.replace(/^@/, '@@').replace(/@\{/g, '@@{');
+
 /** The registry password as the container group gets it: a workflow parameter, never its value. */
 export const REGISTRY_PASSWORD_EXPRESSION = "@parameters('registryPassword')";
 
@@ -60,12 +67,12 @@ export function aciBodies(v: BodyValues): AciBodies {
   const byPassword = v.pull.kind === 'password';
   const containerGroup = containerGroupBody({
     location: v.location,
-    tags: { ...tags, [RUN_TAG]: RUN_TAG_EXPRESSION },
+    tags: { ...Object.fromEntries(Object.entries(tags).map(([k, t]) => [k, literal(t)])), [RUN_TAG]: RUN_TAG_EXPRESSION },
     image: v.image,
     cpu: v.settings.cpu,
     memoryGb: v.settings.memoryGb,
     payload: PAYLOAD_EXPRESSION,
-    registry: v.pull.kind === 'password' ? { server: v.registry, username: v.pull.username, password: REGISTRY_PASSWORD_EXPRESSION } : { server: v.registry, identity: identityId },
+    registry: v.pull.kind === 'password' ? { server: v.registry, username: literal(v.pull.username), password: REGISTRY_PASSWORD_EXPRESSION } : { server: v.registry, identity: identityId },
   });
   const definition = workflowDefinition({ containerGroup, timeoutMinutes: v.settings.timeoutMinutes, withRegistryPassword: byPassword });
   const workflow: AciPlanDetails['workflow'] = {
@@ -86,7 +93,8 @@ export function aciBodies(v: BodyValues): AciBodies {
   const assignment = (roleName: string, scope: string, principal: PlannedRoleAssignment['principal']): PlannedRoleAssignment => ({
     roleName,
     principal,
-    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${roleAssignmentName(scope, principal === 'workflow' ? workflowId : identityId, roleName)}`,
+    // Named from the principal too: an identity recreated outside R Deploy gets a new assignment, not a refused update of the old one.
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${roleAssignmentName(scope, principal === 'workflow' ? workflowId : identityId, v.principalId(principal), roleName)}`,
     scope,
     body: { properties: { roleDefinitionId: v.roleDefinitionId(roleName), principalId: v.principalId(principal), principalType: 'ServicePrincipal', description: ownerDescription(v.owner) } },
   });

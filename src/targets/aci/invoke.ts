@@ -3,7 +3,7 @@ import type { InvokeResult } from '../../core/deployment';
 import { AppError, cancelledError } from '../../core/errors';
 import type { DeploymentRecord } from '../../core/records/record';
 import type { TargetContext } from '../Target';
-import { aciClients, recordScope } from './clients';
+import { aciClients, recordScope, type AciClients } from './clients';
 import { aciRecordDetails } from './details';
 import { REQUEST_TRIGGER } from './workflow';
 
@@ -55,7 +55,23 @@ export async function invokeAci(record: DeploymentRecord, payload: string, ctx: 
   if (res.status === 200) return { ok: true, body, raw, durationMs, ...run };
   if (res.status === 500 && isHandlerError(body)) return { ok: false, body, raw, durationMs, ...run };
   const why = isHandlerError(body) ? (body as { errorMessage: string }).errorMessage : `HTTP ${res.status}${raw ? `: ${redactAzure(raw).slice(0, 300)}` : ''}`;
-  throw new AppError('invoke-failed', `The run${runId ? ` ${runId}` : ''} of ${d.workflowName} failed: ${why}`);
+  const refused = runId ? await createRefused(logic, d.resourceGroup, d.workflowName, runId) : false;
+  throw new AppError(
+    'invoke-failed',
+    refused
+      ? `The run ${runId} of ${d.workflowName} could not create its container group: Azure refused the Logic App's identity. Right after a deploy its new role assignments can take a few minutes to apply; invoke again shortly. If it persists, check the role assignments of ${d.workflowName} (rdeploy status).`
+      : `The run${runId ? ` ${runId}` : ''} of ${d.workflowName} failed: ${why}`,
+  );
+}
+
+/** Whether the run's create was refused as unauthorised (a new role assignment not yet in effect). */
+async function createRefused(logic: AciClients['logic'], rg: string, wf: string, runId: string): Promise<boolean> {
+  try {
+    const action = await logic.workflowRunActions.get(rg, wf, runId, 'Create_container_group');
+    return action.status === 'Failed' && /^(Forbidden|Unauthorized|AuthorizationFailed|LinkedAuthorizationFailed)$/i.test(action.code ?? '');
+  } catch {
+    return false; // the run history is a hint here, not the answer
+  }
 }
 
 const isHandlerError = (body: unknown): boolean => typeof (body as { errorType?: unknown } | null)?.errorType === 'string';

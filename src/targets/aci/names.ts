@@ -15,7 +15,8 @@ export const scheduleWorkflowName = (name: string): string => `rdeploy-${name}-s
 export function groupPrefix(name: string): string {
   // ACI allows 63 characters; the run id takes 33 and may grow a little, so the prefix stays at 26.
   const short = name.length <= 20 ? name : `${name.slice(0, 15)}-${createHash('sha256').update(name).digest('hex').slice(0, 4)}`;
-  return `rd-${short.replace(/-+$/, '')}-`;
+  // ACI refuses consecutive hyphens in a name (a deployment may be "a--b"; a cut may leave "n-" before "-d477").
+  return `rd-${short.replace(/-+/g, '-').replace(/-+$/, '')}-`;
 }
 
 /** The one container in each group. */

@@ -10,7 +10,7 @@ export interface Recurrence {
   interval: number;
   timeZone: 'UTC';
   schedule?: { hours?: string[]; minutes?: number[]; weekDays?: WeekDay[] };
-  /** Month: the day and time each run happens at are the start time's (the service applies a schedule's hours and minutes to Day and Week only). */
+  /** Month: the day and time each run happens at are the start time's (the service applies a schedule's hours and minutes to Day and Week only); in the time zone, so without a "Z". */
   startTime?: string;
 }
 
@@ -95,7 +95,7 @@ function fromCron(schedule: string, [minute, hour, dom, month, dow]: string[]): 
 function monthly(schedule: string, days: number[], hours: number[], minutes: number[], interval: number): Recurrence {
   if (days.length !== 1 || hours.length !== 1 || minutes.length !== 1) refuse(schedule, 'runs more than once a month, which a monthly Logic Apps recurrence cannot express (one day of the month, 1 to 28, at one time)');
   const two = (n: number) => String(n).padStart(2, '0');
-  return { frequency: 'Month', interval, timeZone: 'UTC', startTime: `2025-01-${two(days[0]!)}T${two(hours[0]!)}:${two(minutes[0]!)}:00Z` };
+  return { frequency: 'Month', interval, timeZone: 'UTC', startTime: `2025-01-${two(days[0]!)}T${two(hours[0]!)}:${two(minutes[0]!)}:00` };
 }
 
 const PER_MONTH: Record<Recurrence['frequency'], number> = { Minute: 43_830, Hour: 730.5, Day: 30.44, Week: 4.35, Month: 1 };

@@ -40,7 +40,9 @@ async function send(server: string, path: string, init: { method?: string; accep
   if (first.status !== 401 || !/^Bearer /i.test(challenge)) return first;
   // Token auth: ask the realm for a token for this repository, with the basic login.
   const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-  const url = new URL(params.realm ?? '');
+  const url = new URL(params.realm ?? '', base(server));
+  // The login goes only to a realm on HTTPS, or to the registry itself: never to wherever a challenge points.
+  if (url.protocol !== 'https:' && url.host !== server) throw new AppError('deploy-failed', `The registry ${server} asked for its login at ${url.protocol}//${url.host}, which is neither HTTPS nor the registry itself; R Deploy does not send it there.`);
   if (params.service) url.searchParams.set('service', params.service);
   url.searchParams.set('scope', init.scope);
   const tokenRes = await fetch(url, { headers: { authorization: basic }, signal: timeout(signal) });

@@ -72,6 +72,9 @@ function logicWorkflow(nameFor: (name: string) => string, what: string): Resourc
     async remove(id, ctx) {
       const { logic } = await aciClients(ctx);
       try {
+        // Disabled first: no trigger starts a run while it goes (deleting it cancels the runs in flight;
+        // a group such a run made is swept after, by its tags). A failure here is the delete's to report.
+        await logic.workflows.disable(needGroup(ctx), id).catch(() => undefined);
         await logic.workflows.delete(needGroup(ctx), id);
       } catch (e) {
         if (!isNotFound(e)) throw azureFailure(`Deleting the ${what} ${id}`, e);

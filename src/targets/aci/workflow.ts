@@ -9,9 +9,9 @@ import type { Recurrence } from './recurrence';
  *
  *   trigger: an HTTP request (the payload is its body)
  *   Run (scope): Create_container_group → Wait_for_container_group (until it ended) → Get_logs
- *   then, side by side, whatever happened in Run:
- *     Delete_container_group (so nothing bills while idle)
- *     Answer: the handler's result, or why there is none (asynchronous: 202, then the answer)
+ *   then, whatever happened in Run:
+ *     Has_result: the handler's result, or why there is none (asynchronous: 202, then the answer)
+ *     Delete_container_group, whatever happened in the answer too (so nothing bills while idle)
  *
  * Each run gets its own group, named from the run's id. Every call to ARM is a built-in `Http`
  * action under the workflow's system-assigned identity (no connector, no interactive consent).
@@ -114,12 +114,8 @@ export function workflowDefinition(input: WorkflowDefinitionInput): Record<strin
           },
         },
       },
-      Delete_container_group: {
-        type: 'Http',
-        inputs: { method: 'DELETE', uri: groupUri(), authentication: msi() },
-        runAfter: { Run: anyEnd() },
-      },
-      // Beside the delete, not after it: the caller's answer need not wait for ARM to remove the group.
+      // Answered before the delete (the caller need not wait for ARM to remove the group), and not beside
+      // it: the service allows a Response anywhere but in loops and parallel branches.
       Has_result: {
         type: 'If',
         expression: `@contains(${LOGS}, '${RESULT_MARK}')`,
@@ -153,6 +149,11 @@ export function workflowDefinition(input: WorkflowDefinitionInput): Record<strin
           },
         },
         runAfter: { Run: anyEnd() },
+      },
+      Delete_container_group: {
+        type: 'Http',
+        inputs: { method: 'DELETE', uri: groupUri(), authentication: msi() },
+        runAfter: { Has_result: anyEnd() },
       },
     },
     outputs: {},

@@ -74,7 +74,17 @@ export async function runDestroy(target: Target, owner: Owner, ctx: TargetContex
       if (r.state !== 'deleted') await removeAndReport(r.kind, r.id, true);
     }
     for (const kind of Object.keys(target.resources).reverse()) {
-      for (const id of labelled.get(kind) ?? []) {
+      let ids = labelled.get(kind) ?? [];
+      // Scratch kinds are looked for again now, after the recorded resources are gone: a job that was
+      // still running (an ACI run) may have made one since the first look, and nothing else would find it.
+      if (target.resources[kind]!.unrecorded) {
+        try {
+          ids = [...new Set([...ids, ...(await target.resources[kind]!.find(owner, ctx))])];
+        } catch (e) {
+          failures.push(`${kind}: ${(e as Error).message}`);
+        }
+      }
+      for (const id of ids) {
         if (!handled.has(`${kind}\0${id}`)) await removeAndReport(kind, id, false);
       }
     }

@@ -15,9 +15,9 @@ describe('parseRecurrence', () => {
     ['0 2 * * *', { frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ['2'], minutes: [0] } }, 30],
     ['0 8 * * 1', { frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: ['Monday'], hours: ['8'], minutes: [0] } }, 4],
     // Monthly: the service applies a schedule's hours and minutes to Day and Week only; a month runs on its start time's day and time.
-    ['0 6 1 * *', { frequency: 'Month', interval: 1, timeZone: 'UTC', startTime: '2025-01-01T06:00:00Z' }, 1],
-    ['every month at 02:30', { frequency: 'Month', interval: 1, timeZone: 'UTC', startTime: '2025-01-01T02:30:00Z' }, 1],
-    ['15 23 28 * *', { frequency: 'Month', interval: 1, timeZone: 'UTC', startTime: '2025-01-28T23:15:00Z' }, 1],
+    ['0 6 1 * *', { frequency: 'Month', interval: 1, timeZone: 'UTC', startTime: '2025-01-01T06:00:00' }, 1],
+    ['every month at 02:30', { frequency: 'Month', interval: 1, timeZone: 'UTC', startTime: '2025-01-01T02:30:00' }, 1],
+    ['15 23 28 * *', { frequency: 'Month', interval: 1, timeZone: 'UTC', startTime: '2025-01-28T23:15:00' }, 1],
     // Beyond the documented examples: plain words, lists, Sunday as 7.
     ['every day', { frequency: 'Day', interval: 1, timeZone: 'UTC' }, 30],
     ['every 2 weeks at 23:59', { frequency: 'Week', interval: 2, timeZone: 'UTC', schedule: { hours: ['23'], minutes: [59] } }, 2],
@@ -117,7 +117,7 @@ describe('runsPerMonth', () => {
   it('multiplies the schedule\'s slots and divides by the interval', () => {
     expect(runsPerMonth({ frequency: 'Day', interval: 1, timeZone: 'UTC', schedule: { hours: ['8', '17'], minutes: [0] } })).toBe(61);
     expect(runsPerMonth({ frequency: 'Week', interval: 1, timeZone: 'UTC', schedule: { weekDays: ['Monday', 'Wednesday', 'Friday'], hours: ['8'], minutes: [0] } })).toBe(13);
-    expect(runsPerMonth({ frequency: 'Month', interval: 2, timeZone: 'UTC', startTime: '2025-01-01T00:00:00Z' })).toBe(1);
+    expect(runsPerMonth({ frequency: 'Month', interval: 2, timeZone: 'UTC', startTime: '2025-01-01T00:00:00' })).toBe(1);
     expect(runsPerMonth({ frequency: 'Hour', interval: 1, timeZone: 'UTC' })).toBe(731);
     expect(runsPerMonth({ frequency: 'Minute', interval: 1, timeZone: 'UTC' })).toBe(43_830);
   });

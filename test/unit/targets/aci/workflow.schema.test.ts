@@ -131,9 +131,11 @@ function publishedErrors(validate: ReturnType<typeof publishedValidator>, d: J):
   return errors;
 }
 
-describe.skipIf(!existsSync(SPEC))(`the published schema (needs ${SPEC}, the shared specifications beside the repository)`, () => {
-  const validate = publishedValidator(true);
-  const asPublished = publishedValidator(false);
+// A skipped describe is still collected: the validators are made only when the file is there.
+const PRESENT = existsSync(SPEC);
+describe.skipIf(!PRESENT)(`the published schema (needs ${SPEC}, the shared specifications beside the repository)`, () => {
+  const validate = PRESENT ? publishedValidator(true) : (undefined as never);
+  const asPublished = PRESENT ? publishedValidator(false) : (undefined as never);
 
   it.each(VARIANTS)('accepts the $name definition, nested actions included', (v) => {
     expect(publishedErrors(validate, definitionFor(v))).toEqual([]);

@@ -155,6 +155,8 @@ describe('workflow checks', () => {
     delete hasResult.runAfter;
     actions.Answer_request = { type: 'If', expression: `@equals(trigger()?['name'], '${triggerName}')`, actions: { Has_result: hasResult }, runAfter: { Run: [...ALL_STATUSES] } };
     delete actions.Has_result;
+    // The delete waits for the answer, now inside the If.
+    (actions.Delete_container_group as J).runAfter = { Answer_request: [...ALL_STATUSES] };
     return d;
   };
 

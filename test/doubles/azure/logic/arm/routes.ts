@@ -65,6 +65,18 @@ export function registerLogicRoutes(double: ArmDouble, service: LogicAppsService
     },
     { operation: 'Workflows_Delete', action: `${ACTION}/delete` },
   );
+  // Workflows - Disable / Enable: POST, 200 with no body; the state shows in the next GET.
+  for (const [verb, state] of [['disable', 'Disabled'], ['enable', 'Enabled']] as const) {
+    double.route(
+      'POST',
+      new RegExp(`${WF}/${verb}$`),
+      (r) => {
+        find(r).state = state;
+        return { status: 200 };
+      },
+      { operation: `Workflows_${verb === 'disable' ? 'Disable' : 'Enable'}`, action: `${ACTION}/${verb}/action` },
+    );
+  }
   const list = async (filter: (w: WorkflowState) => boolean) => {
     await endpoint.ready();
     return { status: 200, body: { value: [...service.workflows.values()].filter(filter).map((w) => workflowView(w, endpoint)) } };
