@@ -1,4 +1,4 @@
-// Runs the benchmarks: `node scripts/bench.mjs [runtime|build]...` (all when none is named).
+// Runs the benchmarks: `node scripts/bench.mjs [runtime|build|map]...` (all when none is named).
 // TypeScript benchmarks are bundled with esbuild first; each prints ratios against the anchor
 // it measures in the same run (absolute times on shared machines are noise).
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ const benches = {
   lifecycle: { file: 'bench/lifecycle/overhead.ts' },
   extension: { file: 'bench/extension/run.mjs' },
   lambda: { file: 'bench/lambda/run.mjs' },
+  map: { file: 'bench/map/run.ts' },
 };
 const [, , ...args] = process.argv;
 const names = args.filter((a) => a in benches);

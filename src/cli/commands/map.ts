@@ -54,8 +54,8 @@ export function mapCommand(program: Command): void {
             restart: Boolean(opts.restart),
             deployment: { name: at.record.name, target: kind, deployedAt: at.record.updatedAt },
             signal,
-            executor: async () => {
-              if (!twin) return deployments().mapExecutor(at, { concurrency }, { signal, progress: setup });
+            executor: async (_signal, { estimatedUnits }) => {
+              if (!twin) return deployments().mapExecutor(at, { concurrency, ...(estimatedUnits ? { estimatedUnits } : {}) }, { signal, progress: setup });
               const flags = { target: kind, name: at.record.name, baseImage: deployments().target(kind).redeployOptions(at.record).baseImage };
               const { project, target, options } = await resolveDeploy(at.root, flags, cwd);
               const pkg = { name: options.name, out: defaultPackageDir(project.root, target), ...(options.baseImage ? { builderImage: options.baseImage } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), settings: options.settings };

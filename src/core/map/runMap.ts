@@ -24,7 +24,7 @@ export interface RunMapOptions {
    * Makes the executor, once the input is known and the earlier output accepted (so a refused
    * resume starts no container). Closed by runMap, however the run ends.
    */
-  executor(signal: AbortSignal): Promise<MapExecutor>;
+  executor(signal: AbortSignal, info: { estimatedUnits?: number }): Promise<MapExecutor>;
   signal: AbortSignal;
   /** Called on every change of the counts. */
   onProgress?(stats: MapStats): void;
@@ -112,7 +112,8 @@ export async function runMap(opts: RunMapOptions): Promise<MapSummary> {
   let units = 0;
   let executor: MapExecutor | undefined;
   try {
-    executor = await opts.executor(opts.signal);
+    const left = counter.snapshot().estimate;
+    executor = await opts.executor(opts.signal, left === undefined ? {} : { estimatedUnits: Math.max(1, left - count) });
     const window = executor.window ?? Math.max(16, 4 * executor.concurrency);
     opts.onStart?.({ executor: executor.description, resumed: count - (prior?.notDone.size ?? 0), format });
     report();

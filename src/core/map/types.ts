@@ -71,4 +71,6 @@ export interface MapExecutor {
 export interface MapExecutorOptions {
   /** At most this many calls at once (the target may use fewer: local Docker, the cores). */
   concurrency: number;
+  /** About how many calls there will be (from the input's line count), so that a short map starts no more containers than it has chunks. */
+  estimatedUnits?: number;
 }

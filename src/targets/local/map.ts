@@ -43,7 +43,7 @@ export async function localMapExecutor(record: DeploymentRecord, options: MapExe
   await removeStaleMapContainers(docker, owner);
   const limits: InvokeLimits = { maxPayloadBytes: d.maxPayloadBytes ?? DEFAULT_LIMITS.maxPayloadBytes, timeoutMs: (d.invokeTimeoutSeconds ?? DEFAULT_LIMITS.timeoutMs / 1000) * 1000 };
   const readyMs = opts.readyTimeoutMs ?? 120_000;
-  const k = Math.max(1, Math.min(options.concurrency, opts.cores ?? availableParallelism()));
+  const k = Math.max(1, Math.min(options.concurrency, opts.cores ?? availableParallelism(), options.estimatedUnits ?? Infinity));
   const slots: CallSlot[] = [];
   const started: string[] = [];
   const close = () => Promise.all(started.map((id) => removeQuietly(() => docker.getContainer(id).remove({ force: true })).catch(() => undefined))).then(() => undefined);
