@@ -15,6 +15,7 @@ import { filesHolding } from '../support/awsEnv';
 import { rdeploy } from '../support/cli';
 import { BASE_IMAGE, requireEngineAndBaseImage } from '../support/docker';
 import { startRegistry, type TestRegistry } from '../support/registry';
+import { doubleClientOptions, doubleCredential } from '../doubles/azure/clients';
 
 // The whole ACI cycle through the real @azure/* clients and @azure/identity, against the HTTPS
 // double of Resource Manager reached as a custom cloud (the `cloud` setting): the deploy pushes the
@@ -158,8 +159,7 @@ describe('the aci target against the ARM double', () => {
     const logs = await rdeploy(['logs', name, '--project', project.root, '--tail', '100'], { env: { ...process.env, ...env() } });
     expect(logs.code).toBe(0);
     const { LogicManagementClient } = await import('@azure/arm-logic');
-    const { ClientSecretCredential } = await import('@azure/identity');
-    const client = new LogicManagementClient(new ClientSecretCredential(arm.tenantId, arm.deployer.clientId, arm.deployer.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true }), arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
+    const client = new LogicManagementClient(doubleCredential(arm), arm.subscriptionId, doubleClientOptions(arm));
     const sig = new URL((await client.workflowTriggers.listCallbackUrl(RG, `rdeploy-${name}`, 'manual')).value!).searchParams.get('sig')!;
     expect(sig.length).toBeGreaterThan(10);
     for (const secret of [sig, REGISTRY_PASSWORD]) {

@@ -14,18 +14,16 @@ import { ArmDouble } from '../doubles/azure';
 import { containerGroupBody, RESULT_MARK } from '../../src/targets/aci/containerGroup';
 import { RUNNER_ROLE } from '../../src/targets/aci/names';
 import { PAYLOAD_EXPRESSION, RUN_TAG, RUN_TAG_EXPRESSION, workflowDefinition } from '../../src/targets/aci/workflow';
+import { doubleCredential, doubleClientOptions } from '../doubles/azure/clients';
 
 const IMAGE = process.env.RDEPLOY_TEST_BASE_IMAGE ?? 'rdeploy-test/r-base:bookworm';
 const RG = 'rg-e2e';
 const LABEL = `logic-e2e-${process.pid}`;
 
-const loadIdentity = () => import('@azure/identity');
 const loadLogic = () => import('@azure/arm-logic');
-let identity: Awaited<ReturnType<typeof loadIdentity>>;
 let sdk: Awaited<ReturnType<typeof loadLogic>>;
 let docker: Docker;
 beforeAll(async () => {
-  identity = await loadIdentity();
   sdk = await loadLogic();
   const { default: DockerCtor } = await import('dockerode');
   docker = new DockerCtor();
@@ -47,8 +45,8 @@ async function setup(command: string[]) {
   const arm = await ArmDouble.start({ resourceGroups: [RG], allowLocalImages: true, label: LABEL });
   const logic = arm.logic;
   open.push(arm);
-  const credential = new identity.ClientSecretCredential(arm.tenantId, arm.deployer.clientId, arm.deployer.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true });
-  const client: LogicManagementClient = new sdk.LogicManagementClient(credential, arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
+  const credential = doubleCredential(arm);
+  const client: LogicManagementClient = new sdk.LogicManagementClient(credential, arm.subscriptionId, doubleClientOptions(arm));
   const group = containerGroupBody({ location: 'westeurope', tags: { [RUN_TAG]: RUN_TAG_EXPRESSION }, image: IMAGE, cpu: 1, memoryGb: 1, payload: PAYLOAD_EXPRESSION });
   group.properties.containers[0]!.properties.command = command;
   const rgId = `/subscriptions/${arm.subscriptionId}/resourceGroups/${RG}`;

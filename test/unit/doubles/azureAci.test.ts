@@ -5,15 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Container, ContainerGroup, ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import { ArmDouble } from '../../doubles/azure';
+import { doubleCredential, doubleClientOptions } from '../../doubles/azure/clients';
 
 // Typed from the dynamic import itself: `typeof import(…)` would resolve the CommonJS typings.
 const loadAci = () => import('@azure/arm-containerinstance');
-const loadIdentity = () => import('@azure/identity');
 let aci: Awaited<ReturnType<typeof loadAci>>;
-let identity: Awaited<ReturnType<typeof loadIdentity>>;
 beforeAll(async () => {
   aci = await loadAci();
-  identity = await loadIdentity();
 });
 
 const open: ArmDouble[] = [];
@@ -25,8 +23,8 @@ afterEach(async () => {
 async function setup(): Promise<{ double: ArmDouble; client: ContainerInstanceManagementClient }> {
   const double = await ArmDouble.start({ resourceGroups: ['rg-aci'], timeScale: 100 });
   open.push(double);
-  const credential = new identity.ClientSecretCredential(double.tenantId, double.deployer.clientId, double.deployer.clientSecret, { authorityHost: double.url, disableInstanceDiscovery: true });
-  return { double, client: new aci.ContainerInstanceManagementClient(credential, double.subscriptionId, { endpoint: double.url, credentialScopes: [`${double.url}.default`] }) };
+  const credential = doubleCredential(double);
+  return { double, client: new aci.ContainerInstanceManagementClient(credential, double.subscriptionId, doubleClientOptions(double)) };
 }
 
 const container = (over: Partial<Container> = {}): Container => ({ name: 'main', image: '127.0.0.1:5999/x:1', resources: { requests: { cpu: 1, memoryInGB: 1.5 } }, ...over });

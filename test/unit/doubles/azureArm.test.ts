@@ -7,14 +7,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthorizationManagementClient, RoleAssignment } from '@azure/arm-authorization';
 import type { TokenCredential } from '@azure/core-auth';
 import { ArmDouble, type ArmDoubleOptions, type ServicePrincipal } from '../../doubles/azure';
+import { doubleCredential, doubleClientOptions } from '../../doubles/azure/clients';
 
 // Typed from the dynamic import itself: `typeof import(…)` would resolve the CommonJS typings.
-const loadIdentity = () => import('@azure/identity');
 const loadAuthorization = () => import('@azure/arm-authorization');
-let identity: Awaited<ReturnType<typeof loadIdentity>>;
 let authz: Awaited<ReturnType<typeof loadAuthorization>>;
 beforeAll(async () => {
-  identity = await loadIdentity();
   authz = await loadAuthorization();
 });
 
@@ -30,11 +28,11 @@ async function start(opts: ArmDoubleOptions = {}): Promise<ArmDouble> {
 }
 
 function credential(double: ArmDouble, sp: Pick<ServicePrincipal, 'clientId' | 'clientSecret'> = double.deployer): TokenCredential {
-  return new identity.ClientSecretCredential(double.tenantId, sp.clientId, sp.clientSecret, { authorityHost: double.url, disableInstanceDiscovery: true });
+  return doubleCredential(double, sp);
 }
 
 function authorization(double: ArmDouble, cred: TokenCredential = credential(double)): AuthorizationManagementClient {
-  return new authz.AuthorizationManagementClient(cred, double.subscriptionId, { endpoint: double.url, credentialScopes: [`${double.url}.default`] });
+  return new authz.AuthorizationManagementClient(cred, double.subscriptionId, doubleClientOptions(double));
 }
 
 /** A service principal that can sign in, with no role anywhere. */

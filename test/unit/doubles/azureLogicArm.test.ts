@@ -7,15 +7,13 @@ import type { LogicManagementClient, Workflow } from '@azure/arm-logic';
 import { ArmDouble } from '../../doubles/azure';
 import { registerLogicApps, type LogicAppsDouble, type LogicAppsOptions } from '../../doubles/azure/logic';
 import { SCHEMA_2016_06_01 } from '../../doubles/azure/logic/definition';
+import { doubleCredential, doubleClientOptions } from '../../doubles/azure/clients';
 
-const loadIdentity = () => import('@azure/identity');
 const loadLogic = () => import('@azure/arm-logic');
 const loadAuthorization = () => import('@azure/arm-authorization');
-let identity: Awaited<ReturnType<typeof loadIdentity>>;
 let sdk: Awaited<ReturnType<typeof loadLogic>>;
 let authz: Awaited<ReturnType<typeof loadAuthorization>>;
 beforeAll(async () => {
-  identity = await loadIdentity();
   sdk = await loadLogic();
   authz = await loadAuthorization();
 });
@@ -34,8 +32,8 @@ async function start(options: LogicAppsOptions = {}) {
   const arm = await ArmDouble.start({ resourceGroups: [RG], timeScale: 0.01 });
   const logic = registerLogicApps(arm, options);
   open.push({ arm, logic });
-  const credential = new identity.ClientSecretCredential(arm.tenantId, arm.deployer.clientId, arm.deployer.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true });
-  const client: LogicManagementClient = new sdk.LogicManagementClient(credential, arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
+  const credential = doubleCredential(arm);
+  const client: LogicManagementClient = new sdk.LogicManagementClient(credential, arm.subscriptionId, doubleClientOptions(arm));
   return { arm, logic, client };
 }
 
@@ -173,8 +171,8 @@ describe('workflows', () => {
     const { arm } = await start();
     const outsider = { clientId: crypto.randomUUID(), clientSecret: 'x-secret', objectId: crypto.randomUUID() };
     arm.registerPrincipal(outsider.objectId, outsider);
-    const credential = new identity.ClientSecretCredential(arm.tenantId, outsider.clientId, outsider.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true });
-    const client = new sdk.LogicManagementClient(credential, arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
+    const credential = doubleCredential(arm, outsider);
+    const client = new sdk.LogicManagementClient(credential, arm.subscriptionId, doubleClientOptions(arm));
     const denied = await failure(client.workflows.get(RG, 'any'));
     expect(denied.statusCode).toBe(403);
     expect(denied.message).toContain("does not have authorization to perform action 'Microsoft.Logic/workflows/read'");
@@ -184,8 +182,8 @@ describe('workflows', () => {
     const { arm, client } = await start({ identityReplicationDelayMs: 400 });
     const created = await client.workflows.createOrUpdate(RG, 'wf-mi', workflow({}));
     const principalId = created.identity!.principalId!;
-    const credential = new identity.ClientSecretCredential(arm.tenantId, arm.deployer.clientId, arm.deployer.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true });
-    const roles = new authz.AuthorizationManagementClient(credential, arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
+    const credential = doubleCredential(arm);
+    const roles = new authz.AuthorizationManagementClient(credential, arm.subscriptionId, doubleClientOptions(arm));
     const scope = `/subscriptions/${arm.subscriptionId}/resourceGroups/${RG}`;
     const roleDefinitionId = `/subscriptions/${arm.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/5d977122-f97e-4b4d-a52f-6b43003ddb4d`;
     const early = await failure(roles.roleAssignments.create(scope, crypto.randomUUID(), { roleDefinitionId, principalId }));

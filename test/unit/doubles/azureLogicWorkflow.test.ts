@@ -7,13 +7,11 @@ import type { LogicManagementClient, Workflow } from '@azure/arm-logic';
 import { ArmDouble } from '../../doubles/azure';
 import { registerLogicApps } from '../../doubles/azure/logic';
 import { SCHEMA_2016_06_01 } from '../../doubles/azure/logic/definition';
+import { doubleCredential, doubleClientOptions } from '../../doubles/azure/clients';
 
-const loadIdentity = () => import('@azure/identity');
 const loadLogic = () => import('@azure/arm-logic');
-let identity: Awaited<ReturnType<typeof loadIdentity>>;
 let sdk: Awaited<ReturnType<typeof loadLogic>>;
 beforeAll(async () => {
-  identity = await loadIdentity();
   sdk = await loadLogic();
 });
 
@@ -27,8 +25,8 @@ const RG = 'rg-test';
 async function start() {
   const arm = await ArmDouble.start({ resourceGroups: [RG], timeScale: 0.005 });
   open.push(arm);
-  const credential = new identity.ClientSecretCredential(arm.tenantId, arm.deployer.clientId, arm.deployer.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true });
-  const client: LogicManagementClient = new sdk.LogicManagementClient(credential, arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
+  const credential = doubleCredential(arm);
+  const client: LogicManagementClient = new sdk.LogicManagementClient(credential, arm.subscriptionId, doubleClientOptions(arm));
   const idOf = (name: string) => `/subscriptions/${arm.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Logic/workflows/${name}`;
   return { arm, logic: arm.logic, client, idOf };
 }
@@ -215,8 +213,8 @@ describe('Logic Apps in ArmDouble.start()', () => {
     open.push(arm);
     expect(registerLogicApps(arm)).toBe(arm.logic);
     expect(registerLogicApps(arm, { pollRetryAfterSeconds: 2 })).toBe(arm.logic);
-    const credential = new identity.ClientSecretCredential(arm.tenantId, arm.deployer.clientId, arm.deployer.clientSecret, { authorityHost: arm.url, disableInstanceDiscovery: true });
-    const client = new sdk.LogicManagementClient(credential, arm.subscriptionId, { endpoint: arm.url, credentialScopes: [`${arm.url}.default`] });
+    const credential = doubleCredential(arm);
+    const client = new sdk.LogicManagementClient(credential, arm.subscriptionId, doubleClientOptions(arm));
     await client.workflows.createOrUpdate(
       RG,
       'slow',
