@@ -5,10 +5,11 @@
  * scores 10,000 generated cars through the same code `rdeploy map` runs (runMap with the local
  * target's executor), and prints, measured in this run:
  * - the calls phase with K = 1 container (the anchor) and K = the cores, at 10 and 100 rows per
- *   chunk: the speed-up and the speed-up per core (container start-up shown apart);
+ *   chunk, and with a handler whose R work dominates (the prediction repeated): the speed-up and
+ *   the speed-up per core (container start-up shown apart);
  * - time per chunk at 1, 10, 100 and 1000 rows per chunk on one container, against 1000 rows
  *   (the anchor): the per-chunk overhead and the per-row cost that a straight line through them gives.
- * Bounded: about a minute on 2 cores (chunks of 1 row score the first 2,000 rows only).
+ * Bounded: about two minutes on 2 cores (chunks of 1 row score the first 2,000 rows only).
  *
  *   node scripts/bench.mjs map [--base-image rdeploy-test/r-base:bookworm] [--rows 10000]
  */
@@ -24,6 +25,8 @@ import { carRows, carsCsv } from '../../test/support/mapData';
 
 const { values } = parseArgs({ options: { 'base-image': { type: 'string', default: 'rdeploy-test/r-base:bookworm' }, rows: { type: 'string', default: '10000' } } });
 const ROWS = Math.max(1000, Number(values.rows));
+/** How many times the heavy handler repeats the prediction per call. */
+const HEAVY = 40;
 const cores = os.availableParallelism();
 
 async function main(): Promise<void> {
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
   const deployments = new Deployments({ connections: standardConnections(), tool: 'the map bench' });
   const name = `bench-map-${process.pid}`;
   const owner = { root, name };
+  let heavy: { root: string; name: string } | undefined;
   try {
     process.stderr.write('deploying examples/mtcars-glm… ');
     const project = await loadProject(root);
@@ -75,6 +79,37 @@ async function main(): Promise<void> {
       );
     }
 
+    // The same rows through a handler whose R work dominates the call (the model's prediction
+    // repeated HEAVY times, as a bigger model would cost): what parallel containers are for.
+    const heavyRoot = path.join(tmp, 'mtcars-heavy');
+    cpSync(root, heavyRoot, { recursive: true, filter: (src) => !src.includes(`${path.sep}.rdeploy`) });
+    writeFileSync(
+      path.join(heavyRoot, 'score.R'),
+      `model <- readRDS("model.rds")\nscore <- function(wt, hp) {\n  cars <- data.frame(wt = as.numeric(wt), hp = as.numeric(hp))\n  for (i in seq_len(${HEAVY})) p <- predict(model, newdata = cars, type = "response")\n  list(probability = unname(p))\n}\n`,
+    );
+    const heavyName = `${name}-heavy`;
+    heavy = { root: heavyRoot, name: heavyName };
+    const heavyRecord = await deployments.deploy(deployments.plan(await loadProject(heavyRoot), 'local', { name: heavyName, baseImage: values['base-image'], settings: {} }));
+    const heavyAt = { root: heavyRoot, record: heavyRecord };
+    const mapHeavy = async (k: number) => {
+      let callsFrom = performance.now();
+      await runMap({
+        input: path.join(tmp, 'cars.csv'),
+        output: path.join(tmp, `out-${run++}.jsonl`),
+        chunkRows: 100,
+        deployment: { name: heavyName, target: 'local', deployedAt: heavyRecord.updatedAt },
+        signal: new AbortController().signal,
+        executor: () => deployments.mapExecutor(heavyAt, { concurrency: k }),
+        onStart: () => void (callsFrom = performance.now()),
+      });
+      return performance.now() - callsFrom;
+    };
+    const heavyOne = await mapHeavy(1);
+    const heavyMany = await mapHeavy(cores);
+    const hs = heavyOne / heavyMany;
+    speed.push({ chunkRows: 100, handler: `predict ×${HEAVY}`, oneMs: heavyOne, manyMs: heavyMany, k: cores, speedUp: hs, perCore: hs / cores });
+    console.log(`   100 rows/chunk, predict ×${HEAVY} per call: 1 container ${(heavyOne / 1000).toFixed(2)} s (anchor), ${cores} containers ${(heavyMany / 1000).toFixed(2)} s → ${hs.toFixed(2)}× (${(hs / cores).toFixed(2)} per core)`);
+
     console.log('\nper-chunk overhead, 1 container');
     const sizes: { chunkRows: number; msPerChunk: number; usPerRow: number }[] = [];
     for (const chunkRows of [1, 10, 100, 1000]) {
@@ -93,7 +128,7 @@ async function main(): Promise<void> {
     console.log(`  → per-chunk overhead ≈ ${overheadMs.toFixed(2)} ms, per row ≈ ${(perRowMs * 1000).toFixed(1)} µs: chunks of ≥ ${amortised.toLocaleString('en')} rows keep the overhead under 10% of the time`);
     console.log(JSON.stringify({ bench: 'map', rows: ROWS, cores, load: os.loadavg()[0], speed, sizes, overheadMs, perRowMs }));
   } finally {
-    await deployments.destroy(owner).catch((e: unknown) => console.error(`cleanup: ${(e as Error).message}`));
+    for (const o of [owner, ...(heavy ? [heavy] : [])]) await deployments.destroy(o).catch((e: unknown) => console.error(`cleanup: ${(e as Error).message}`));
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, rdeploy } from '../support/cli';
@@ -139,5 +140,64 @@ describe('rdeploy map on local Docker (mtcars-glm)', () => {
     const res = await rdeploy(['destroy', name, '--project', project.dir]);
     expect(res.code, res.stderr).toBe(0);
     expect(containersOf(name)).toEqual([]);
+  });
+});
+
+/**
+ * Calls that get no answer: a handler that ends its own R process (as a crash or the OOM killer
+ * would: SIGKILL) for some elements. The runtime's supervisor starts a new R process; the call is tried
+ * again on the container once it answers /ping, up to 3 tries, then recorded as a failed call.
+ */
+describe('rdeploy map: a call without an answer is retried, then reported', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-e2e-map-crash-'));
+  // Each run of the suite deploys its own container, so /tmp/died-once starts absent.
+  const name = uniqueName('e2e-mapcrash');
+  writeFileSync(
+    path.join(dir, 'score.R'),
+    `score <- function(x) {
+  # SIGKILL to itself: what the OOM killer does (the runtime refuses quit()).
+  if (x == -1) tools::pskill(Sys.getpid(), tools::SIGKILL)
+  if (x == -2 && !file.exists("/tmp/died-once")) { file.create("/tmp/died-once"); tools::pskill(Sys.getpid(), tools::SIGKILL) }
+  list(y = x * 2)
+}
+`,
+  );
+  writeFileSync(path.join(dir, 'grid.json'), '[1, 2, -1, 3, -2, 4]');
+  const out = path.join(dir, 'out.jsonl');
+  const map = () => rdeploy(['map', name, '--project', dir, '--input', path.join(dir, 'grid.json'), '--output', out, '--concurrency', '1', '--json']);
+
+  beforeAll(async () => {
+    requireEngineAndBaseImage();
+    const res = await rdeploy(['deploy', dir, '--name', name, '--base-image', BASE_IMAGE]);
+    expect(res.code, res.stderr).toBe(0);
+  });
+  afterAll(() => {
+    removeByLabel(name);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers what it can, retries the rest, and says which got no answer', async () => {
+    const res = await map();
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/1 of 6 elements failed \(0 handler errors, 1 without an answer\).*run the same command again to retry those without an answer/);
+    const recs = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(recs).toEqual([
+      { index: 1, result: { y: 2 } },
+      { index: 2, result: { y: 4 } },
+      { index: 3, error: { errorType: 'rdeploy.CallFailed', errorMessage: expect.stringMatching(/not running|socket hang up|reset/) }, attempts: 3 },
+      { index: 4, result: { y: 6 } },
+      { index: 5, result: { y: -4 } },
+      { index: 6, result: { y: 8 } },
+    ]);
+    const summary = JSON.parse(res.stdout) as { retries: number };
+    expect(summary).toMatchObject({ done: 5, failed: 1, callFailures: 1 });
+    // Element 3 twice, element 5 once; a kept-alive connection to a killed R process may cost one more.
+    expect(summary.retries).toBeGreaterThanOrEqual(3);
+
+    // The rerun calls element 3 again (only it), in place.
+    const again = await map();
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ skipped: 5, done: 0, failed: 1 });
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { index: number }).index)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
