@@ -44,6 +44,7 @@ export function mapCommand(program: Command): void {
         const twin = Boolean(opts.local) && kind !== 'local';
         const concurrency = opts.concurrency === undefined ? (kind === 'local' || twin ? availableParallelism() : CLOUD_CONCURRENCY) : positiveInt(opts.concurrency, '--concurrency');
         const setup = createProgress({ verbose, quiet: Boolean(opts.json) });
+        setup.report({ message: `Reading ${opts.input}` });
         let view: ReturnType<typeof mapProgressView> | undefined;
         let summary: MapSummary;
         try {
@@ -77,10 +78,14 @@ export function mapCommand(program: Command): void {
         }
         if (opts.json) printJson(summary);
         else note(describe(summary));
-        if (summary.failed > 0) {
+        const failed = summary.failed + summary.failedBefore;
+        if (failed > 0) {
+          // The output is what counts: handler errors an earlier run recorded are still there.
           const what = summary.unit === 'chunk' ? 'chunk' : 'element';
+          const handler = failed - summary.callFailures;
+          const before = summary.failedBefore ? `, ${summary.failedBefore} of them recorded by an earlier run` : '';
           process.stderr.write(
-            `rdeploy: ${summary.failed} of ${summary.units} ${what}s failed (${summary.failed - summary.callFailures} handler error${summary.failed - summary.callFailures === 1 ? '' : 's'}, ${summary.callFailures} without an answer): see the "error" records in ${summary.outputs.jsonl}${summary.callFailures ? '; run the same command again to retry those without an answer' : ''}.\n`,
+            `rdeploy: ${failed} of ${summary.units} ${what}s failed (${handler} handler error${handler === 1 ? '' : 's'}, ${summary.callFailures} without an answer${before}): see the "error" records in ${summary.outputs.jsonl}${summary.callFailures ? '; run the same command again to retry those without an answer' : ''}.\n`,
           );
           return EXIT.failure;
         }

@@ -9,6 +9,8 @@ export interface PriorOutput {
   count: number;
   /** Indices (≤ count) whose record is a failed call: a rerun calls them again. */
   notDone: Set<number>;
+  /** Records that are the handler's errors (answers: kept, not called again). */
+  errors: number;
   /** Bytes up to the end of the last complete line: a half-written line after it is dropped. */
   keepBytes: number;
   /** The file's size: more than keepBytes when its last line was torn. */
@@ -29,6 +31,7 @@ export async function scanOutput(file: string, kind: 'chunk' | 'element'): Promi
   let count = 0;
   let keepBytes = 0;
   const notDone = new Set<number>();
+  let errors = 0;
   let pending: Buffer[] = [];
   let offset = 0;
   const take = (line: Buffer) => {
@@ -40,6 +43,7 @@ export async function scanOutput(file: string, kind: 'chunk' | 'element'): Promi
       throw new AppError('usage', `Line ${n} of ${file} is ${what}. Choose another --output, or pass --restart to start over.`);
     }
     if (!r.done) notDone.add(n);
+    else if (r.error) errors++;
     count = n;
   };
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
@@ -54,5 +58,5 @@ export async function scanOutput(file: string, kind: 'chunk' | 'element'): Promi
     if (start < chunk.length) pending.push(chunk.subarray(start));
     offset += chunk.length;
   }
-  return { count, notDone, keepBytes, size: offset };
+  return { count, notDone, errors, keepBytes, size: offset };
 }

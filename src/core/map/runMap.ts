@@ -48,6 +48,8 @@ export interface MapSummary {
   failed: number;
   callFailures: number;
   skipped: number;
+  /** Of `skipped`: the handler's errors an earlier run recorded (still errors in the output). */
+  failedBefore: number;
   retries: number;
   durationMs: number;
   /** Where the calls ran; undefined when there was nothing left to call. */
@@ -100,7 +102,7 @@ export async function runMap(opts: RunMapOptions): Promise<MapSummary> {
   if (before?.units !== undefined && count === before.units && prior!.notDone.size === 0) {
     for await (const unit of readUnits(opts.input, { format, chunkRows: chunkRows ?? 1 })) counter.skipped(rowsOf(metaOf(unit)));
     report();
-    return finish(opts, outputs, format, kind, counter, started, undefined);
+    return finish(opts, outputs, format, kind, counter, started, undefined, prior!.errors);
   }
 
   await writeState(outputs.state, { ...state, ...(before?.units !== undefined ? { units: before.units } : {}) });
@@ -170,10 +172,10 @@ export async function runMap(opts: RunMapOptions): Promise<MapSummary> {
   }
   if (opts.signal.aborted) throw cancelledError();
   await writeState(outputs.state, { ...state, units });
-  return finish(opts, outputs, format, kind, counter, started, executor?.description);
+  return finish(opts, outputs, format, kind, counter, started, executor?.description, prior?.errors ?? 0);
 }
 
-async function finish(opts: RunMapOptions, outputs: MapOutputs, format: InputFormat, unit: 'chunk' | 'element', counter: MapCounter, started: number, executor: string | undefined): Promise<MapSummary> {
+async function finish(opts: RunMapOptions, outputs: MapOutputs, format: InputFormat, unit: 'chunk' | 'element', counter: MapCounter, started: number, executor: string | undefined, failedBefore: number): Promise<MapSummary> {
   const s = counter.snapshot();
   const csv = outputs.csv ? await writeCsv(outputs.jsonl, outputs.csv) : undefined;
   return {
@@ -187,6 +189,7 @@ async function finish(opts: RunMapOptions, outputs: MapOutputs, format: InputFor
     failed: s.failed,
     callFailures: s.callFailures,
     skipped: s.skipped,
+    failedBefore,
     retries: s.retries,
     durationMs: Math.round(performance.now() - started),
     ...(executor ? { executor } : {}),
