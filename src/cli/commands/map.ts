@@ -6,7 +6,7 @@ import { resolveDeploy } from '../deployOptions';
 import { deployments } from '../deployments';
 import { mapProgressView } from '../mapProgress';
 import { note, printJson } from '../output';
-import { createProgress } from '../progress';
+import { createProgress, type CliProgress } from '../progress';
 import { locateDeployment } from '../projects';
 import { EXIT, runCommand, usageError } from '../run';
 
@@ -43,8 +43,9 @@ export function mapCommand(program: Command): void {
         const kind = at.record.target;
         const twin = Boolean(opts.local) && kind !== 'local';
         const concurrency = opts.concurrency === undefined ? (kind === 'local' || twin ? availableParallelism() : CLOUD_CONCURRENCY) : positiveInt(opts.concurrency, '--concurrency');
-        const setup = createProgress({ verbose, quiet: Boolean(opts.json) });
-        setup.report({ message: `Reading ${opts.input}` });
+        // Made once the input and the earlier output are accepted: a refusal is one line, nothing else.
+        let setup: CliProgress | undefined;
+        const preparing = () => (setup ??= createProgress({ verbose, quiet: Boolean(opts.json) }));
         let view: ReturnType<typeof mapProgressView> | undefined;
         let summary: MapSummary;
         try {
@@ -56,14 +57,15 @@ export function mapCommand(program: Command): void {
             deployment: { name: at.record.name, target: kind, deployedAt: at.record.updatedAt },
             signal,
             executor: async (_signal, { estimatedUnits }) => {
-              if (!twin) return deployments().mapExecutor(at, { concurrency, ...(estimatedUnits ? { estimatedUnits } : {}) }, { signal, progress: setup });
+              const progress = preparing();
+              if (!twin) return deployments().mapExecutor(at, { concurrency, ...(estimatedUnits ? { estimatedUnits } : {}) }, { signal, progress });
               const flags = { target: kind, name: at.record.name, baseImage: deployments().target(kind).redeployOptions(at.record).baseImage };
               const { project, target, options } = await resolveDeploy(at.root, flags, cwd);
               const pkg = { name: options.name, out: defaultPackageDir(project.root, target), ...(options.baseImage ? { builderImage: options.baseImage } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), settings: options.settings };
-              return deployments().twinMapExecutor(project, target, pkg, concurrency, { signal, progress: setup });
+              return deployments().twinMapExecutor(project, target, pkg, concurrency, { signal, progress });
             },
             onStart: ({ executor, resumed, format }) => {
-              setup.stop('ok');
+              setup?.stop('ok');
               view = mapProgressView(format === 'json-array' ? 'element' : 'chunk', { quiet: Boolean(opts.json) });
               view.note(`rdeploy: calling ${name} on ${executor}${resumed ? `; ${resumed} ${format === 'json-array' ? 'element' : 'chunk'}${resumed === 1 ? '' : 's'} answered by an earlier run` : ''}`);
             },
@@ -74,7 +76,7 @@ export function mapCommand(program: Command): void {
           });
         } finally {
           view?.end();
-          setup.stop();
+          setup?.stop();
         }
         if (opts.json) printJson(summary);
         else note(describe(summary));
