@@ -341,6 +341,31 @@ describe('tailTaskFile', () => {
     expect(texts).toEqual(['45678', '9abcd', 'ef']);
   });
 
+  it('starts again at 0 when a retried task\'s file starts again on a new node, through a 416 on the way', async () => {
+    let file = Buffer.from('try 1: killed\n');
+    let heads = 0;
+    let gets = 0;
+    const wire = new BatchWire()
+      .on('HEAD', '/jobs/j1/tasks/t1/files/stdout.txt', () => {
+        heads++;
+        return { status: 200, headers: { 'content-length': String(file.length) } };
+      })
+      .on('GET', '/jobs/j1/tasks/t1/files/stdout.txt', (req) => {
+        gets++;
+        if (gets === 2) return error(416, 'InvalidRange', 'The range specified is invalid for the current size of the resource.');
+        const [, s, e] = /^bytes=(\d+)-(\d+)$/.exec(req.headers['ocp-range']!)!;
+        return { status: 206, body: file.subarray(Number(s), Number(e) + 1) };
+      })
+      .on('GET', '/jobs/j1/tasks/t1', () => {
+        if (heads === 2) file = Buffer.from('try 2\n'); // preempted: the task runs again, its stdout is new
+        return { status: 200, body: { state: heads >= 4 ? 'completed' : 'running' } };
+      });
+    file = Buffer.concat([file, Buffer.from('more\n')]);
+    const texts = [];
+    for await (const chunk of client(wire).tailTaskFile('j1', 't1', 'stdout.txt', { pollMs: 1 })) texts.push(chunk.text);
+    expect(texts).toEqual(['try 1: killed\nmore\n', 'try 2\n']);
+  });
+
   it('ends quietly when aborted while the task runs', async () => {
     const wire = new BatchWire()
       .on('HEAD', '/jobs/j1/tasks/t1/files/stderr.txt', { status: 200, headers: { 'content-length': '3' } })

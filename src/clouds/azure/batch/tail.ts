@@ -54,8 +54,8 @@ export async function* tailTaskFile(source: TailSource, jobId: string, taskId: s
       }
       if (size !== undefined && size > offset) {
         const end = Math.min(size, offset + maxChunk) - 1;
-        const { bytes } = await source.readTaskFile(jobId, taskId, filePath, { start: offset, end }, { signal });
-        if (bytes.length > 0) {
+        const bytes = await notThereYet(source.readTaskFile(jobId, taskId, filePath, { start: offset, end }, { signal }).then((r) => r.bytes));
+        if (bytes && bytes.length > 0) {
           yield { offset, bytes, text: decoder.decode(bytes, { stream: true }) };
           offset += bytes.length;
           continue;
@@ -77,15 +77,19 @@ export async function* tailTaskFile(source: TailSource, jobId: string, taskId: s
   if (rest) yield { offset, bytes: new Uint8Array(), text: rest };
 }
 
+const fileSize = (source: TailSource, jobId: string, taskId: string, filePath: string, signal?: AbortSignal) =>
+  notThereYet(source.getTaskFileProperties(jobId, taskId, filePath, { signal }).then((p) => p.contentLength));
+
 /**
- * The file's length, or undefined while it is not there: 404, or 409 for a task whose node has
- * not started it (a HEAD answer has no body to tell them apart).
+ * Undefined for the answers that mean "not there (now)": 404, 409 (the task has no node yet, or
+ * its node is gone: TaskFilesUnavailable; a HEAD has no body to tell them apart) and 416 (the
+ * file was restarted between the look and the read). The next look decides.
  */
-async function fileSize(source: TailSource, jobId: string, taskId: string, filePath: string, signal?: AbortSignal): Promise<number | undefined> {
+async function notThereYet<T>(p: Promise<T>): Promise<T | undefined> {
   try {
-    return (await source.getTaskFileProperties(jobId, taskId, filePath, { signal })).contentLength;
+    return await p;
   } catch (e) {
-    if (e instanceof BatchError && (e.statusCode === 404 || e.statusCode === 409)) return undefined;
+    if (e instanceof BatchError && [404, 409, 416].includes(e.statusCode)) return undefined;
     throw e;
   }
 }
