@@ -212,6 +212,12 @@ describe('BatchClient on the wire', () => {
     expect(wire.requests).toHaveLength(3);
   });
 
+  it('counts a job\'s tasks (Jobs_GetJobTaskCounts)', async () => {
+    const counts = { taskCounts: { active: 3, running: 2, completed: 1, succeeded: 0, failed: 1 }, taskSlotCounts: { active: 3, running: 2, completed: 1, succeeded: 0, failed: 1 } };
+    const wire = new BatchWire().on('GET', '/jobs/jobId/taskcounts', { status: 200, body: counts });
+    expect(await client(wire).getJobTaskCounts('jobId')).toEqual(counts);
+  });
+
   it('answers exists from HEAD 200 or 404', async () => {
     const wire = new BatchWire().on('HEAD', '/jobschedules/there', { status: 200 }).on('HEAD', '/jobschedules/gone', { status: 404 });
     expect(await client(wire).jobScheduleExists('there')).toBe(true);

@@ -10,6 +10,7 @@ import {
   PoolSchema,
   SupportedImageSchema,
   TaskCollectionResultSchema,
+  TaskCountsResultSchema,
   TaskSchema,
   type AutoScaleRun,
   type BatchJob,
@@ -18,6 +19,7 @@ import {
   type BatchPool,
   type BatchPoolNodeCounts,
   type BatchTask,
+  type BatchTaskCountsResult,
   type BatchTaskCreateResult,
   type SupportedImage,
   type TaskFileProperties,
@@ -150,6 +152,11 @@ export class BatchClient {
   listJobs(opts: Omit<ListOptions, 'select'> & CallOptions & { jobScheduleId?: string } = {}): Promise<BatchJob[]> {
     const req = opts.jobScheduleId ? batchRequests.listJobsFromSchedule(opts.jobScheduleId, opts) : batchRequests.listJobs(opts);
     return this.t.listAll(req, JobSchema, opts.jobScheduleId ? `Listing the jobs of schedule ${opts.jobScheduleId}` : 'Listing jobs', opts);
+  }
+
+  /** Counts of the job's tasks by state (may lag a little): progress without listing every task. */
+  async getJobTaskCounts(id: string, opts: CallOptions = {}): Promise<BatchTaskCountsResult> {
+    return this.json(batchRequests.getJobTaskCounts(id), TaskCountsResultSchema, `Counting the tasks of ${id}`, opts);
   }
 
   async deleteJob(id: string, opts: CallOptions & { force?: boolean } = {}): Promise<void> {

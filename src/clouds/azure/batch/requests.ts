@@ -97,6 +97,8 @@ export const batchRequests = {
   getJob: (id: string, opts: Pick<ListOptions, 'select'> = {}) => request('GET', `/jobs/${seg(id)}`, listQuery(opts)),
   listJobs: (opts: ListOptions = {}) => request('GET', '/jobs', listQuery(opts)),
   listJobsFromSchedule: (scheduleId: string, opts: ListOptions = {}) => request('GET', `/jobschedules/${seg(scheduleId)}/jobs`, listQuery(opts)),
+  /** Task counts by state; Batch says they may lag, a list query is exact. */
+  getJobTaskCounts: (id: string) => request('GET', `/jobs/${seg(id)}/taskcounts`),
   deleteJob: (id: string, opts: { force?: boolean } = {}) => request('DELETE', `/jobs/${seg(id)}`, { force: opts.force }),
   /** The body is optional; its terminateReason becomes the job's terminationReason (default "UserTerminate"). */
   terminateJob: (id: string, opts: { terminateReason?: string; force?: boolean } = {}) =>

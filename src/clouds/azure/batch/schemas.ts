@@ -199,6 +199,12 @@ export const TaskSchema = z.object({
 });
 export type BatchTask = z.infer<typeof TaskSchema>;
 
+const TaskCountsSchema = z.object({ active: z.number(), running: z.number(), completed: z.number(), succeeded: z.number(), failed: z.number() });
+
+/** Get Job Task Counts (`BatchTaskCountsResult`): tasks and their slots by state; "running" includes preparing. */
+export const TaskCountsResultSchema = z.object({ taskCounts: TaskCountsSchema, taskSlotCounts: TaskCountsSchema.optional() });
+export type BatchTaskCountsResult = z.infer<typeof TaskCountsResultSchema>;
+
 /** One task's outcome in Add Task Collection (`BatchTaskCreateResult`). */
 export const TaskCreateResultSchema = z.object({
   /** "success", "clienterror" (do not resend as is) or "servererror" (may be resent). */
