@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { testTls } from '../../support/azureTls';
 import { registerContainerInstance, type ContainerGroupView, type ContainerInstanceService } from './aci';
 import { registerAuthorization } from './authorization';
+import { registerBatch, type BatchDouble } from './batch';
 import { registerContainerRegistry, type ContainerRegistries } from './containerRegistry';
-import { serveEntra } from './entra';
+import { serveEntra, token } from './entra';
 import { registerLogicApps, type LogicAppsDouble } from './logic';
 import { registerManagedIdentity, type UserAssignedIdentities } from './managedIdentity';
 import {
@@ -80,6 +81,9 @@ export class ArmDouble {
   private registries: ContainerRegistries | undefined;
   private identities: UserAssignedIdentities | undefined;
   private logicApps: LogicAppsDouble | undefined;
+  private batchDouble: BatchDouble | undefined;
+  /** Resources besides ARM that the Entra endpoint issues tokens for (Batch's data plane). */
+  private readonly audiences: string[] = [];
   private port = 0;
 
   private constructor(readonly options: ArmDoubleOptions) {
@@ -121,6 +125,7 @@ export class ArmDouble {
     double.registries = registerContainerRegistry(double);
     double.aci = registerContainerInstance(double);
     double.logicApps = registerLogicApps(double, opts.logicApps);
+    double.batchDouble = registerBatch(double);
     await new Promise<void>((resolve, reject) => {
       double.server.once('error', reject);
       double.server.listen(0, '127.0.0.1', () => resolve());
@@ -138,6 +143,17 @@ export class ArmDouble {
   get logic(): LogicAppsDouble {
     if (!this.logicApps) throw new Error('ArmDouble: Logic Apps is registered by ArmDouble.start()');
     return this.logicApps;
+  }
+
+  /** Azure Batch, both planes: createAccount, and each account's hooks (fireSchedule, preemptNode, setSamples…). */
+  get batch(): BatchDouble {
+    if (!this.batchDouble) throw new Error('ArmDouble: Batch is registered by ArmDouble.start()');
+    return this.batchDouble;
+  }
+
+  /** Lets the Entra endpoint issue tokens for another resource a service of the double serves. */
+  acceptTokenAudience(audience: string): void {
+    if (!this.audiences.includes(audience)) this.audiences.push(audience);
   }
 
   /** Microsoft.ContainerRegistry/registries: the registries AcrDoubles seeded (seed, byLoginServer…). */
@@ -158,6 +174,7 @@ export class ArmDouble {
    */
   async stop(): Promise<void> {
     await this.logicApps?.stop();
+    await this.batchDouble?.stop();
     await this.aci?.stop();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -279,7 +296,11 @@ export class ArmDouble {
       headers: req.headers,
       rawBody: Buffer.concat(chunks).toString('utf8'),
     };
-    const entra = serveEntra(incoming, { url: this.url, tenantId: this.tenantId, directory: this.directory, minter: this.minter });
+    const tokenFor = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(incoming.path);
+    const entra =
+      tokenFor && incoming.method === 'POST' && this.audiences.length > 0
+        ? { operation: 'Entra_Token', reply: token(new URLSearchParams(incoming.rawBody), { tenantId: this.tenantId, pathTenant: tokenFor[1]!, audiences: [this.url, ...this.audiences], directory: this.directory, minter: this.minter }) }
+        : serveEntra(incoming, { url: this.url, tenantId: this.tenantId, directory: this.directory, minter: this.minter });
     if (entra) {
       const { method, path, query } = incoming;
       this.recorded.push({ operation: entra.operation, method, path, apiVersion: query.get('api-version') ?? '', body: undefined, principal: undefined, status: entra.reply.status, at: Date.now() });

@@ -44,6 +44,8 @@ export type { RoleAssignmentView } from './rbac';
 export type { PrincipalOptions } from './principals';
 export type { ContainerGroupView } from './aci';
 export type { LogicAppsDouble, LogicAppsOptions } from './logic';
+export { BatchAccountDouble, BatchDouble, BATCH_AUDIENCE, DEFAULT_SUPPORTED_IMAGES, evaluateFormula } from './batch';
+export type { BatchAccountOptions, BatchCall, BatchCallFilter, BatchFault, BatchOptions, MetricName, NodeSummary, SupportedImage, TaskSummary } from './batch';
 export type {
   ArmDoubleOptions,
   ArmFault,
