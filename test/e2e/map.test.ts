@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, rdeploy } from '../support/cli';
-import { BASE_IMAGE, containersOf, removeByLabel, requireEngineAndBaseImage } from '../support/docker';
+import { BASE_IMAGE, containersOf, imagesOf, removeByLabel, requireEngineAndBaseImage } from '../support/docker';
 import { carRows, carsCsv, rChunkAnswers } from '../support/mapData';
 import { copyExample, uniqueName } from '../support/tempProject';
 
@@ -136,10 +136,23 @@ describe('rdeploy map on local Docker (mtcars-glm)', () => {
     expect(records('ones.jsonl')).toHaveLength(1000);
   });
 
-  it('destroy removes the deployment and leaves nothing labelled', async () => {
+  it('a killed map leaves its containers to the next map and to destroy, which removes everything', async () => {
+    const child = spawn(process.execPath, [CLI, 'map', name, '--project', project.dir, '--input', file('cars.csv'), '--output', file('killed.jsonl'), '--chunk-rows', '1', '--concurrency', '2'], { stdio: 'ignore' });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(file('killed.jsonl')) && readFileSync(file('killed.jsonl'), 'utf8').length > 0) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 20);
+    });
+    await new Promise((r) => child.on('close', r));
+    expect(mapContainers()).toHaveLength(1);
     const res = await rdeploy(['destroy', name, '--project', project.dir]);
     expect(res.code, res.stderr).toBe(0);
     expect(containersOf(name)).toEqual([]);
+    expect(imagesOf(name)).toEqual([]);
   });
 });
 

@@ -9,12 +9,10 @@ import { localRecordDetails } from './details';
 import { freePort } from './freePort';
 import { DEFAULT_LIMITS, invokeLocal, type InvokeLimits } from './invoke';
 import { containerCreateRequest } from './plan';
-import { containerRef, labelFilters } from './resources';
+import { containerRef, MAP_LABEL, removeMapContainers } from './resources';
 import { withDefaults } from './settings';
 import { pingOnce, waitReady } from './waitReady';
 
-/** Marks the containers of one `rdeploy map` run: `<host>:<pid>` of the process that started them. */
-export const MAP_LABEL = 'rdeploy-map';
 
 export interface LocalMapOptions {
   /** How long a container may take to answer GET /ping (start, and after it restarted). */
@@ -118,13 +116,11 @@ async function ownPort(docker: DockerClient, record: DeploymentRecord): Promise<
 }
 
 /** Map containers of this deployment left by a process of this host that is gone (killed before it could clean up). */
-async function removeStaleMapContainers(docker: DockerClient, owner: Owner): Promise<void> {
-  const filters = labelFilters(owner);
-  const list = await docker.listContainers({ all: true, filters: { label: [...filters.label, MAP_LABEL] } });
-  for (const c of list) {
-    const [host, pid] = (c.Labels[MAP_LABEL] ?? '').split(':');
-    if (host === hostname() && pid && !alive(Number(pid))) await removeQuietly(() => docker.getContainer(c.Id).remove({ force: true }));
-  }
+function removeStaleMapContainers(docker: DockerClient, owner: Owner): Promise<void> {
+  return removeMapContainers(docker, owner, (label) => {
+    const [host, pid] = label.split(':');
+    return host !== hostname() || !pid || alive(Number(pid));
+  });
 }
 
 function alive(pid: number): boolean {

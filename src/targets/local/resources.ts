@@ -32,6 +32,15 @@ async function labelsOf(inspect: () => Promise<{ Config?: { Labels?: Record<stri
 
 const docker = (ctx: TargetContext): Promise<DockerClient> => ctx.connections.docker();
 
+/** Marks the containers of one `rdeploy map` run (local/map.ts): `<host>:<pid>` of the process that started them. */
+export const MAP_LABEL = 'rdeploy-map';
+
+/** The deployment's `rdeploy map` containers (of any run, or only those `keep` says no to). */
+export async function removeMapContainers(d: DockerClient, owner: Owner, keep: (label: string) => boolean = () => false): Promise<void> {
+  const list = await d.listContainers({ all: true, filters: { label: [...labelFilters(owner).label, MAP_LABEL] } });
+  for (const c of list) if (!keep(c.Labels[MAP_LABEL] ?? '')) await removeQuietly(() => d.getContainer(c.Id).remove({ force: true }));
+}
+
 /** Images: removed with their labelled LABEL-step parents, never the shared build cache (see removeImage). */
 export const imageResource: ResourceKind = {
   billable: false,
@@ -39,7 +48,12 @@ export const imageResource: ResourceKind = {
     const d = await docker(ctx);
     return labelsOf(() => d.getImage(id).inspect(), owner);
   },
-  remove: async (id, ctx) => removeImage(await docker(ctx), id),
+  remove: async (id, ctx) => {
+    const d = await docker(ctx);
+    // Containers a killed `rdeploy map` left run this image: they go first, or the image could not.
+    if (ctx.record) await removeMapContainers(d, { root: ctx.record.projectRoot, name: ctx.record.name });
+    await removeImage(d, id);
+  },
   find: async (owner, ctx) => (await (await docker(ctx)).listImages({ all: true, filters: labelFilters(owner) })).map((i) => i.Id),
   describe: (id, record) => {
     // The tag belongs to the current image only: a carried older image is named by its id.
