@@ -42,6 +42,13 @@ export interface PackageResult {
   notes: string[];
 }
 
+/** One local twin kept running for many invocations, as the cloud keeps an environment warm. */
+export interface LocalTwin {
+  invoke(payload: string, signal?: AbortSignal): Promise<InvokeResult>;
+  /** Removes its container and whatever it unpacked; idempotent. */
+  close(): Promise<void>;
+}
+
 export interface Packaging {
   package(project: RProject, options: PackageOptions, ctx: TargetContext): Promise<PackageResult>;
   /**
@@ -49,4 +56,10 @@ export interface Packaging {
    * cloud runs it, for one invocation; the answer and the error shape are the cloud's.
    */
   invokeLocal(project: RProject, options: PackageOptions, payload: string, ctx: TargetContext): Promise<InvokeResult>;
+  /**
+   * For `rdeploy map --local`: the package built once (or found up to date), and a way to start
+   * twins that each serve many invocations — Lambda reuses a warm environment the same way.
+   * Absent: every call of the map is one `invokeLocal` (ACI: one container group per run, as ACI).
+   */
+  prepareTwins?(project: RProject, options: PackageOptions, ctx: TargetContext): Promise<(ctx: TargetContext) => Promise<LocalTwin>>;
 }

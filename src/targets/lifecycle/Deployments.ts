@@ -11,7 +11,7 @@ import type { PackageOptions, PackageResult } from '../Packaging';
 import type { Connections, InvokeResult, LogEvent, LogOptions, Plan, PlanOptions, Progress, RunSummary, Status, Target, TargetContext } from '../Target';
 import { runDeploy } from './deploy';
 import { runDestroy, type DestroyReport } from './destroy';
-import { invokeExecutor } from './mapExecutor';
+import { invokeExecutor, twinExecutor } from './mapExecutor';
 import { listDeployments, readDeployment, readDeploymentOrProblem, type DeploymentList, type Located } from './records';
 
 export interface Work {
@@ -128,12 +128,18 @@ export class Deployments {
 
   /**
    * `rdeploy map --local` for a cloud target: its artefacts, packaged once here, run in local
-   * Docker the way its cloud runs them — each call as `invoke --local` makes it — up to the cores.
+   * Docker the way its cloud runs them, up to the cores: twins started once and reused where the
+   * target offers them (Lambda), else each call as `invoke --local` makes it (ACI: a container per run).
    */
   async twinMapExecutor(project: RProject, kind: TargetKind, options: PackageOptions, concurrency: number, work: Work = {}): Promise<MapExecutor> {
     const packaging = getPackaging(kind);
-    await packaging.package(project, options, this.context(work));
     const lanes = Math.max(1, Math.min(concurrency, availableParallelism()));
+    if (packaging.prepareTwins) {
+      // Started once and reused, as the cloud keeps an environment warm.
+      const start = await packaging.prepareTwins(project, options, this.context(work));
+      return twinExecutor((signal) => start(this.context({ ...work, signal })), lanes, `${lanes} local twin${lanes === 1 ? '' : 's'} of ${options.name} (${targetLabel(kind)}) in local Docker`, work.signal);
+    }
+    await packaging.package(project, options, this.context(work));
     return invokeExecutor(
       (payload, signal) => packaging.invokeLocal(project, options, payload, this.context({ signal })),
       lanes,

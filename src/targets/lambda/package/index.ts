@@ -21,6 +21,29 @@ import { LambdaTwin } from '../twin/twin';
 
 export const MANIFEST_FILE = 'manifest.json';
 
+/** Builds (or finds up to date) what the function runs, once; each start is a new environment: its own container and Runtime API. */
+async function twinStarter(project: RProject, options: PackageOptions, ctx: TargetContext): Promise<(c: TargetContext) => Promise<LambdaTwin>> {
+  const settings = lambdaDefaults(options.settings as LambdaSettings);
+  const docker = await ctx.connections.docker();
+  const limits = { name: options.name, memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds };
+  const signal = (c: TargetContext) => (c.signal ? { signal: c.signal } : {});
+  if (settings.packageType === 'image') {
+    // Image mode: the very image a deploy would push, run as Lambda runs it.
+    const baseImage = options.builderImage ?? `rocker/r-ver:${project.rVersion ?? 'latest'}`;
+    const inputs = generatedBuildInputs(project, { baseImage, mode: 'lambda', ...(options.exclude ? { exclude: options.exclude } : {}) });
+    const image = await buildProjectImage(docker, { root: project.root, inputs, tag: `rdeploy-lambda/${options.name}:${buildInputsHash(inputs)}`, signal: ctx.signal, progress: ctx.progress });
+    return async (c: TargetContext) => {
+      c.progress?.report({ message: 'Starting the function image in local Docker (the local twin of Lambda)' });
+      return LambdaTwin.startImage(docker, { ...limits, ...signal(c), image });
+    };
+  }
+  const packaged = await lambdaPackaging.package(project, options, ctx);
+  return async (c: TargetContext) => {
+    c.progress?.report({ message: 'Starting the function in local Docker (the local twin of Lambda)' });
+    return LambdaTwin.start(docker, { ...limits, ...signal(c), packageDir: packaged.out });
+  };
+}
+
 /**
  * `rdeploy package --target lambda`: the project's image is built FROM the builder image by the
  * same pipeline as every target (so the packages are restored exactly as for a local deploy);
@@ -30,22 +53,8 @@ export const MANIFEST_FILE = 'manifest.json';
  */
 export const lambdaPackaging: Packaging = {
   async invokeLocal(project, options, payload, ctx) {
-    const settings = lambdaDefaults(options.settings as LambdaSettings);
-    const docker = await ctx.connections.docker();
-    const limits = { name: options.name, memoryMb: settings.memoryMb, timeoutSeconds: settings.timeoutSeconds, ...(ctx.signal ? { signal: ctx.signal } : {}) };
-    let twin: LambdaTwin;
-    if (settings.packageType === 'image') {
-      // Image mode: the very image a deploy would push, run as Lambda runs it.
-      const baseImage = options.builderImage ?? `rocker/r-ver:${project.rVersion ?? 'latest'}`;
-      const inputs = generatedBuildInputs(project, { baseImage, mode: 'lambda', ...(options.exclude ? { exclude: options.exclude } : {}) });
-      const image = await buildProjectImage(docker, { root: project.root, inputs, tag: `rdeploy-lambda/${options.name}:${buildInputsHash(inputs)}`, signal: ctx.signal, progress: ctx.progress });
-      ctx.progress?.report({ message: 'Starting the function image in local Docker (the local twin of Lambda)' });
-      twin = await LambdaTwin.startImage(docker, { ...limits, image });
-    } else {
-      const packaged = await lambdaPackaging.package(project, options, ctx);
-      ctx.progress?.report({ message: 'Starting the function in local Docker (the local twin of Lambda)' });
-      twin = await LambdaTwin.start(docker, { ...limits, packageDir: packaged.out });
-    }
+    const start = await twinStarter(project, options, ctx);
+    const twin = await start(ctx);
     try {
       const result = await twin.invoke(payload, ctx.signal);
       const lines = await twin.logLines(200);
@@ -54,6 +63,8 @@ export const lambdaPackaging: Packaging = {
       await twin.close();
     }
   },
+
+  prepareTwins: (project, options, ctx) => twinStarter(project, options, ctx),
 
   async package(project, options, ctx) {
     const settings = lambdaDefaults(options.settings as LambdaSettings);
