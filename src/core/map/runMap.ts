@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
 import { AppError, cancelledError } from '../errors';
 import { writeCsv } from './csvOutput';
 import { inputIdentity } from './identity';
@@ -67,6 +68,7 @@ export interface MapSummary {
 export async function runMap(opts: RunMapOptions): Promise<MapSummary> {
   const started = performance.now();
   const outputs = mapOutputs(opts.output, opts.input);
+  await checkPaths(opts.input, outputs);
   const format = await detectFormat(opts.input);
   if (format === 'json-array' && opts.chunkRows !== undefined) {
     throw new AppError('usage', `${opts.input} is a JSON array: each element is one call, so --chunk-rows does not apply. Leave it out.`);
@@ -195,6 +197,15 @@ async function finish(opts: RunMapOptions, outputs: MapOutputs, format: InputFor
     ...(executor ? { executor } : {}),
     ...(csv ? { csvRows: csv.rows } : {}),
   };
+}
+
+/** A missing input or output folder is one sentence, before anything is read or written. */
+async function checkPaths(input: string, outputs: MapOutputs): Promise<void> {
+  const info = await stat(input).catch(() => undefined);
+  if (!info) throw new AppError('not-found', `The input ${input} does not exist. Give the path of a CSV, JSON Lines or JSON array file.`);
+  if (!info.isFile()) throw new AppError('usage', `The input ${input} is not a file. Give the path of a CSV, JSON Lines or JSON array file.`);
+  const folder = path.dirname(outputs.jsonl);
+  if (!(await stat(folder).catch(() => undefined))?.isDirectory()) throw new AppError('usage', `The folder of the output, ${folder}, does not exist. Create it, or choose another --output.`);
 }
 
 const rowsOf = (m: UnitMeta): number => (m.kind === 'chunk' ? m.rows[1] - m.rows[0] + 1 : 1);

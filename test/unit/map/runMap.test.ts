@@ -170,6 +170,8 @@ describe('runMap', () => {
     const other = file('notes.jsonl', '{"hello": 1}\n');
     await expect(runMap(options(input, other, memorySlots(1)))).rejects.toThrow(/was not written by rdeploy map/);
     await expect(runMap(options(input, input, memorySlots(1)))).rejects.toThrow(/is the input/);
+    await expect(runMap(options(fresh('missing.csv'), fresh('o.jsonl'), memorySlots(1)))).rejects.toThrow(/The input .*missing\.csv does not exist/);
+    await expect(runMap(options(input, path.join(dir, 'no-such-folder', 'o.jsonl'), memorySlots(1)))).rejects.toThrow(/The folder of the output, .*no-such-folder, does not exist/);
   });
 
   it('maps a JSON array one element per call, as {"index": i, "result": …}', async () => {
