@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccountService } from './AccountService';
 import type { MetricName } from './autoscale/samples';
@@ -122,6 +124,17 @@ export class BatchAccountDouble {
       if (Date.now() > end) throw new Error(`waitFor: ${what} not reached within ${timeoutMs} ms; tasks: ${JSON.stringify(tasks.map((t) => `${t.jobId}/${t.id}:${t.state}`))}`);
       await sleep(50);
     }
+  }
+
+  /**
+   * Writes a file into the task's directory (creating one if the task never ran), as its process
+   * would have: file reads can be tested on fixed content without an engine.
+   */
+  async putTaskFile(jobId: string, taskId: string, filePath: string, content: string | Buffer): Promise<void> {
+    const task = this.svc.jobs.task(this.svc.jobs.get(jobId), taskId);
+    task.directory ??= this.svc.disks.taskDir('fixtures', task.jobId, task.id);
+    await mkdir(path.dirname(path.join(task.directory, filePath)), { recursive: true });
+    await writeFile(path.join(task.directory, filePath), content);
   }
 
   /** Ids of the Docker containers the account's tasks run in now (for cleanup checks). */
