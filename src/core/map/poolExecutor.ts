@@ -56,17 +56,25 @@ export function poolExecutor(slots: readonly CallSlot[], options: PoolOptions): 
       };
       const aborted = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
 
+      // One pull at a time, shared: the tasks may hold back (the driver's window waits for an
+      // earlier answer), and a worker waiting for the next task must still see a task another
+      // worker hands back — else the task the window waits for would never be taken again.
+      let pull: { next: Promise<IteratorResult<MapTask>>; claimed: boolean } | undefined;
       const take = async (): Promise<{ task: MapTask; attempt: number } | undefined> => {
         for (;;) {
           if (signal.aborted) throw cancelledError();
           const queued = queue.shift();
           if (queued) return queued;
           if (!exhausted) {
-            inFlight++;
-            const next = await iterator.next().catch((e: unknown) => {
-              inFlight--;
-              throw e;
-            });
+            if (!pull) {
+              inFlight++;
+              pull = { next: iterator.next(), claimed: false };
+            }
+            const mine = pull;
+            const next = await Promise.race([mine.next, changed.then(() => null), aborted.then(() => null)]);
+            if (next === null || mine.claimed) continue;
+            mine.claimed = true;
+            pull = undefined;
             if (!next.done) return { task: next.value, attempt: 1 };
             inFlight--;
             exhausted = true;

@@ -221,3 +221,18 @@ describe('runMap', () => {
     expect(readFileSync(out, 'utf8')).toBe('');
   });
 });
+
+describe('runMap with a container that dies for good', () => {
+  it('hands its chunk to another container even while the window holds the input back', { timeout: 10_000 }, async () => {
+    const input = file('in.csv', csvOf(40));
+    const out = fresh('o.jsonl');
+    let deadCalls = 0;
+    // The dead one fails its first call only after the live one has filled the window (16 answers waiting for chunk 1).
+    const dead: CallSlot = { call: async () => (deadCalls++, await new Promise((r) => setTimeout(r, 150)), Promise.reject(new CallFailure('connection reset'))), recover: async () => false };
+    const live = memorySlots(1).slots[0]!;
+    const summary = await runMap({ ...options(input, out, memorySlots(1), { chunkRows: 1 }), executor: async () => poolExecutor([dead, live], { description: 'one dies', retry: { attempts: 3, delayMs: () => 1 } }) });
+    expect(deadCalls).toBe(1);
+    expect(summary).toMatchObject({ units: 40, done: 40, failed: 0, retries: 1 });
+    expect(lines(out).map((r) => r.chunk)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+});
