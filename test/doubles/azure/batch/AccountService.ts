@@ -43,7 +43,9 @@ export class AccountService {
         this.scheduler.kick();
       },
       forgetTask: (task) => {
-        if (task.directory) void this.disks.remove(task.directory);
+        const dir = task.directory;
+        // Once its container is gone: removing the directory under a container makes it fail to start.
+        if (dir) void this.runner.idle(task).then(() => this.disks.remove(dir));
       },
       jobCompleted: (job) => this.schedules.jobEnded(job),
     });

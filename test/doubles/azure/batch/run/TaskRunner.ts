@@ -35,8 +35,10 @@ export interface Attempt {
 export class TaskRunner {
   private dockerClient: Docker | undefined;
   private engineInstance: Engine | undefined;
-  /** Each task's previous attempt, still closing its files: the next one waits for it. */
+  /** Each task's last attempt: the next one waits for it to have closed its files. */
   private readonly draining = new Map<string, Promise<unknown>>();
+  /** Tasks whose last attempt has not finished yet. */
+  private readonly active = new Set<string>();
 
   constructor(
     private readonly arm: ArmDouble,
@@ -69,11 +71,21 @@ export class TaskRunner {
       cancelled = how;
       if (containerId) void this.engine().then((e) => e.remove(containerId!));
     };
-    const done = (async (): Promise<AttemptResult> => {
-      await this.draining.get(key);
-      const dir = this.disks.taskDir(node.id, task.jobId, task.id);
+    const dir = this.disks.taskDir(node.id, task.jobId, task.id);
+    // The task is running from now on: its files exist at once, unless the previous attempt
+    // still closes them (then this one truncates them once it has).
+    const previous = this.active.has(key) ? this.draining.get(key) : undefined;
+    if (!previous) {
+      this.disks.prepareSync(dir);
       task.directory = dir;
-      await this.disks.prepare(dir);
+    }
+    this.active.add(key);
+    const done = (async (): Promise<AttemptResult> => {
+      if (previous) {
+        await previous;
+        await this.disks.prepare(dir);
+        task.directory = dir;
+      }
       const settings = task.spec.containerSettings;
       const container = pool.spec.virtualMachineConfiguration.containerConfiguration;
       if (!settings || !container) {
@@ -93,6 +105,11 @@ export class TaskRunner {
       try {
         created = await this.create(task, job, pool, node, dir);
       } catch (e) {
+        if (cancelled) return { kind: 'cancelled' };
+        // The engine could not start the command: the task exits as `docker run` would (127 not
+        // found, 126 not executable), and is retried like any other non-zero exit.
+        if (/executable file not found|no such file or directory/i.test(message(e))) return { kind: 'exit', exitCode: 127 };
+        if (/permission denied/i.test(message(e))) return { kind: 'exit', exitCode: 126 };
         return { kind: 'failed', failureInfo: { category: 'usererror', code: 'ContainerInvalidSettings', message: 'At least one value of specified task container settings is invalid', details: [{ name: 'Message', value: message(e) }] } };
       }
       containerId = created.id;
@@ -106,9 +123,18 @@ export class TaskRunner {
       await engine.remove(created.id);
       if (cancelled || exitCode === undefined) return { kind: 'cancelled' };
       return { kind: 'exit', exitCode, containerId: created.id };
-    })().catch((e: unknown): AttemptResult => ({ kind: 'failed', failureInfo: { category: 'servererror', code: 'Unknown', message: 'An unknown scheduling error has occurred.', details: [{ name: 'Message', value: `test double: ${message(e)}` }] } }));
+    })()
+      .catch((e: unknown): AttemptResult => ({ kind: 'failed', failureInfo: { category: 'servererror', code: 'Unknown', message: 'An unknown scheduling error has occurred.', details: [{ name: 'Message', value: `test double: ${message(e)}` }] } }))
+      .finally(() => {
+        if (this.draining.get(key) === done) this.active.delete(key);
+      });
     this.draining.set(key, done);
     return { cancel, done };
+  }
+
+  /** Resolves once the task's last attempt has ended and closed its files. */
+  async idle(task: TaskRecord): Promise<void> {
+    await this.draining.get(`${task.jobId}/${task.id}`.toLowerCase());
   }
 
   /** Waits (at most 30 s) for every attempt to have finished or been cancelled. */
@@ -182,8 +208,15 @@ export class TaskRunner {
         ...(options.init ? { Init: true } : {}),
       },
     });
-    await container.start();
-    const stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream;
+    let stream: NodeJS.ReadableStream;
+    try {
+      await container.start();
+      stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream;
+    } catch (e) {
+      // A container that never ran is not left behind.
+      await container.remove({ force: true }).catch(() => undefined);
+      throw e;
+    }
     const out = createWriteStream(path.join(dir, 'stdout.txt'), { flags: 'a' });
     const err = createWriteStream(path.join(dir, 'stderr.txt'), { flags: 'a' });
     docker.modem.demuxStream(stream, out, err);

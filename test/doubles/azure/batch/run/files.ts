@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -42,12 +42,20 @@ export class NodeDisks {
     await writeFile(path.join(dir, 'stderr.txt'), '');
   }
 
+  /** prepare(), at once: the files exist the moment the task is running. */
+  prepareSync(dir: string): void {
+    mkdirSync(path.join(dir, 'wd'), { recursive: true });
+    writeFileSync(path.join(dir, 'stdout.txt'), '');
+    writeFileSync(path.join(dir, 'stderr.txt'), '');
+  }
+
+  /** Removes a task's directory; a container still writing into it cannot make this fail. */
   async remove(dir: string): Promise<void> {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   }
 
   async removeAll(): Promise<void> {
-    await rm(this.root, { recursive: true, force: true });
+    await rm(this.root, { recursive: true, force: true, maxRetries: 3 });
   }
 
   /** A file of the task, by the path the API names it with ('stdout.txt', 'wd/out.json'). */
