@@ -39,7 +39,8 @@
  * - Recording (calls()) and faults (injectFault: 429 TooManyRequests with Retry-After, or any
  *   error) on the data plane; the management plane records and faults through the ARM double.
  *
- * Does not cover: shared-key authentication, certificates, applications, node users/remote login/
+ * Does not cover: the `preparing` task state (it comes with Job Preparation Tasks only: tasks go
+ * active → running → completed), shared-key authentication, certificates, applications, node users/remote login/
  * reboot/reimage/node files, job preparation and release tasks (kept, not run), resource and output
  * files (kept, not acted on), task dependencies and multi-instance tasks (refused), auto pools
  * (refused), start tasks (kept, not run), exit conditions, maxWallClockTime and retention,

@@ -14,26 +14,19 @@ import {
   taskSucceeded,
 } from '../data/errors';
 import type { AccountState } from './Account';
+import { Attempts, TASK_ENDED, type AttemptResult } from './Attempts';
 import { checkId, newETag } from './common';
 import { parseJobBody, type JobFields } from './jobBody';
 import { parseTask } from './taskBody';
-import type { AttemptEnd, JobRecord, JobState, NodeRecord, PoolRecord, TaskRecord, TaskState } from './types';
+import type { AttemptEnd, JobRecord, JobState, NodeRecord, PoolRecord, TaskRecord } from './types';
 
 /**
- * Jobs and their tasks: adding (ids unique ignoring case; a job's id may not be a schedule's),
- * the task states (active → running → completed, back to active for a retry after a non-zero exit
- * while retries remain, or when the node it ran on is preempted or removed), the job's end
- * (terminate, its Job Manager Task completing with killJobOnCompletion, onAllTasksComplete,
- * onTaskFailure), and deletion. Running a task is the runner's (run/); choosing its node the
- * scheduler's.
+ * Jobs and their tasks: adding (ids unique ignoring case; a job's id may not be a schedule's; the
+ * active job and schedule quota), the job's end (terminate, its Job Manager Task completing with
+ * killJobOnCompletion, onAllTasksComplete, onTaskFailure), terminating, reactivating and deleting
+ * tasks, and deletion. A task's runs are Attempts.ts's; running one is the runner's (run/);
+ * choosing its node the scheduler's.
  */
-export interface AttemptResult {
-  kind: 'exit' | 'failed' | 'cancelled';
-  exitCode?: number;
-  containerId?: string;
-  failureInfo?: TaskRecord['executionInfo']['failureInfo'];
-}
-
 export interface JobHooks {
   /** A task or job changed in a way that may let a task start. */
   changed(): void;
@@ -45,13 +38,19 @@ export interface JobHooks {
   jobCompleted(job: JobRecord): void;
 }
 
+export type { AttemptResult } from './Attempts';
+
 export const JOB_MANAGER_DEFAULTS = { killJobOnCompletion: true, runExclusive: true, allowLowPriorityNode: true };
 
 export class Jobs {
+  private readonly attempts: Attempts;
+
   constructor(
     private readonly account: AccountState,
     private readonly hooks: JobHooks,
-  ) {}
+  ) {
+    this.attempts = new Attempts(account, hooks, (task, result) => this.taskCompleted(task, result));
+  }
 
   get(id: string): JobRecord {
     const job = this.account.job(id);
@@ -158,7 +157,7 @@ export class Jobs {
   terminateTask(job: JobRecord, task: TaskRecord): void {
     if (task.state === 'completed') throw taskCompleted();
     if (task.attempt) this.endAttempt(task, 'terminate');
-    else this.finish(task, { result: 'failure', failureInfo: TASK_ENDED });
+    else this.attempts.finish(task, { result: 'failure', failureInfo: TASK_ENDED });
   }
 
   deleteTask(job: JobRecord, task: TaskRecord): void {
@@ -175,64 +174,27 @@ export class Jobs {
     if (task.executionInfo.result === 'success') throw taskSucceeded();
     this.acceptsTasks(job);
     task.executionInfo = { retryCount: 0, requeueCount: task.executionInfo.requeueCount };
-    this.setTaskState(task, 'active');
+    this.attempts.setState(task, 'active');
     this.hooks.changed();
   }
 
   /** The scheduler put the task on a node: it is running there now. */
   started(task: TaskRecord, pool: PoolRecord, node: NodeRecord, cancel: (how: AttemptEnd) => void): number {
-    const number = (task.attempt?.number ?? 0) + 1;
-    task.attempt = { number, cancel };
-    task.nodeInfo = { poolId: pool.id, nodeId: node.id, affinityId: node.affinityId };
-    task.executionInfo.startTime = this.account.settings.now();
-    delete task.executionInfo.endTime;
-    this.setTaskState(task, 'running');
-    return number;
+    return this.attempts.started(task, pool, node, cancel);
   }
 
   /** The runner's report on an attempt (ignored when the attempt was ended from outside meanwhile). */
   attemptEnded(task: TaskRecord, number: number, result: AttemptResult): void {
-    if (task.attempt?.number !== number || result.kind === 'cancelled') return;
-    const { pool, node } = this.location(task);
-    delete task.attempt;
-    if (node) {
-      node.running.delete(`${task.jobId}/${task.id}`.toLowerCase());
-      node.totalTasksRun += 1;
-      if (result.kind === 'exit' && result.exitCode === 0) node.totalTasksSucceeded += 1;
-    }
-    task.executionInfo.containerInfo = { ...(result.containerId ? { containerId: result.containerId } : {}), state: 'exited', error: '' };
-    if (result.kind === 'failed') {
-      if (result.exitCode !== undefined) task.executionInfo.exitCode = result.exitCode;
-      this.finish(task, { result: 'failure', ...(result.failureInfo ? { failureInfo: result.failureInfo } : {}) });
-    } else {
-      task.executionInfo.exitCode = result.exitCode!;
-      const max = task.spec.constraints.maxTaskRetryCount;
-      if (result.exitCode === 0) this.finish(task, { result: 'success' });
-      else if (max === -1 || task.executionInfo.retryCount < max) this.retry(task);
-      else this.finish(task, { result: 'failure', failureInfo: FAILURE_EXIT_CODE });
-    }
-    this.hooks.taskLeftNode(pool, node);
+    this.attempts.ended(task, number, result);
   }
 
   /** Ends a running attempt from outside: requeue (resize, removal), preempt, terminate or delete. */
   endAttempt(task: TaskRecord, how: AttemptEnd | 'preempt'): void {
-    const attempt = task.attempt;
-    if (!attempt) return;
-    const { pool, node } = this.location(task);
-    delete task.attempt;
-    node?.running.delete(`${task.jobId}/${task.id}`.toLowerCase());
-    attempt.cancel(how === 'preempt' ? 'requeue' : how);
-    const now = this.account.settings.now();
-    if (how === 'requeue' || how === 'preempt') {
-      if (how === 'requeue') {
-        task.executionInfo.requeueCount += 1;
-        task.executionInfo.lastRequeueTime = now;
-      }
-      this.setTaskState(task, 'active');
-    } else if (how === 'terminate') {
-      this.finish(task, { result: 'failure', failureInfo: TASK_ENDED });
-    }
-    this.hooks.taskLeftNode(pool, node);
+    this.attempts.end(task, how);
+  }
+
+  tasksOn(node: NodeRecord): TaskRecord[] {
+    return this.attempts.tasksOn(node);
   }
 
   /** onAllTasksComplete set by Update Job: terminatejob on a job whose tasks are all complete ends it now. */
@@ -241,39 +203,8 @@ export class Jobs {
     this.checkAllComplete(job);
   }
 
-  tasksOn(node: NodeRecord): TaskRecord[] {
-    const keys = new Set(node.running.keys());
-    return [...this.account.jobs.values()].flatMap((j) => [...j.tasks.values()]).filter((t) => keys.has(`${t.jobId}/${t.id}`.toLowerCase()));
-  }
-
-  private retry(task: TaskRecord): void {
-    task.executionInfo.retryCount += 1;
-    task.executionInfo.lastRetryTime = this.account.settings.now();
-    this.setTaskState(task, 'active');
-  }
-
-  /** exitCode, result and failureInfo describe a completed task only (BatchTaskExecutionInfo). */
-  private setTaskState(task: TaskRecord, state: TaskState): void {
-    const now = this.account.settings.now();
-    task.previousState = task.state;
-    task.previousStateTransitionTime = task.stateTransitionTime;
-    task.state = state;
-    task.stateTransitionTime = now;
-    task.eTag = newETag();
-    task.lastModified = now;
-    if (state !== 'completed') {
-      delete task.executionInfo.exitCode;
-      delete task.executionInfo.result;
-      delete task.executionInfo.failureInfo;
-      delete task.executionInfo.endTime;
-    }
-  }
-
-  private finish(task: TaskRecord, outcome: { result: 'success' | 'failure'; failureInfo?: TaskRecord['executionInfo']['failureInfo'] }): void {
-    task.executionInfo.endTime = this.account.settings.now();
-    task.executionInfo.result = outcome.result;
-    if (outcome.failureInfo) task.executionInfo.failureInfo = outcome.failureInfo;
-    this.setTaskState(task, 'completed');
+  /** A task completed: a Job Manager Task (killJobOnCompletion), a failure (onTaskFailure) or the last task (onAllTasksComplete) may end its job. */
+  private taskCompleted(task: TaskRecord, result: 'success' | 'failure'): void {
     const job = this.account.job(task.jobId);
     if (!job || job.state !== 'active') return;
     if (task.isJobManager && task.killJobOnCompletion) {
@@ -281,7 +212,7 @@ export class Jobs {
       return;
     }
     // onTaskFailure performexitoptionsjobaction: a failed task's default exit option terminates the job.
-    if (outcome.result === 'failure' && job.onTaskFailure === 'performexitoptionsjobaction') {
+    if (result === 'failure' && job.onTaskFailure === 'performexitoptionsjobaction') {
       this.terminate(job, 'TaskFailed');
       return;
     }
@@ -326,12 +257,6 @@ export class Jobs {
     return task;
   }
 
-  private location(task: TaskRecord): { pool?: PoolRecord; node?: NodeRecord } {
-    if (!task.nodeInfo) return {};
-    const pool = this.account.pool(task.nodeInfo.poolId);
-    return { ...(pool ? { pool } : {}), ...(pool?.nodes.get(task.nodeInfo.nodeId) ? { node: pool.nodes.get(task.nodeInfo.nodeId)! } : {}) };
-  }
-
   private setJobState(job: JobRecord, state: JobState): void {
     const now = this.account.settings.now();
     job.previousState = job.state;
@@ -347,13 +272,3 @@ export class Jobs {
   }
 }
 
-/** failureInfo of a task whose last try exited non-zero (as the service reports it). */
-export const FAILURE_EXIT_CODE = {
-  category: 'usererror' as const,
-  code: 'FailureExitCode',
-  message: 'The task process exited with an unexpected exit code',
-  details: [{ name: 'Message', value: 'The task process exited with an unexpected exit code' }],
-};
-
-/** failureInfo of a task ended by a user request ("Batch status and error codes": TaskEnded). */
-export const TASK_ENDED = { category: 'usererror' as const, code: 'TaskEnded', message: 'Task was ended by user request.' };

@@ -13,8 +13,9 @@ import {
 } from '../data/errors';
 import type { AccountState } from './Account';
 import { durationMs, newETag } from './common';
+import { Allocation } from './Allocation';
 import type { Metrics } from './metrics';
-import { counts, newNode, removalOrder, setState } from './nodes';
+import { counts, setState } from './nodes';
 import { checkFormulaText, checkImage, checkScaleSettings, DEFAULT_EVALUATION_INTERVAL, evaluationInterval } from './poolSpec';
 import type { AutoScaleRunView, NodeRecord, PoolRecord, PoolSpec } from './types';
 
@@ -36,11 +37,15 @@ export interface PoolHooks {
 }
 
 export class Pools {
+  private readonly allocation: Allocation;
+
   constructor(
     private readonly account: AccountState,
     private readonly metrics: Metrics,
     private readonly hooks: PoolHooks,
-  ) {}
+  ) {
+    this.allocation = new Allocation(account, hooks, (pool) => this.touch(pool));
+  }
 
   get(id: string): PoolRecord {
     const pool = this.account.pool(id);
@@ -71,7 +76,7 @@ export class Pools {
     this.account.pools.set(id.toLowerCase(), pool);
     this.metrics.start();
     if (spec.enableAutoScale) this.startAutoScale(pool);
-    else this.reconcile(pool);
+    else this.allocation.reconcile(pool);
     return pool;
   }
 
@@ -100,19 +105,19 @@ export class Pools {
     if (pool.spec.enableAutoScale) throw invalidForCurrentState('The pool has automatic scaling enabled; disable it before resizing.');
     if (pool.allocationState !== 'steady') throw poolBeingResized();
     if (targets.resizeTimeout !== undefined) pool.spec.resizeTimeout = targets.resizeTimeout;
-    this.applyTargets(pool, targets.dedicated ?? pool.spec.targetDedicatedNodes, targets.lowPriority ?? pool.spec.targetLowPriorityNodes, targets.nodeDeallocationOption ?? 'requeue');
+    this.allocation.applyTargets(pool, targets.dedicated ?? pool.spec.targetDedicatedNodes, targets.lowPriority ?? pool.spec.targetLowPriorityNodes, targets.nodeDeallocationOption ?? 'requeue');
   }
 
   stopResize(pool: PoolRecord): void {
     this.mutable(pool);
     if (pool.allocationState !== 'resizing') return;
-    this.setAllocation(pool, 'stopping');
+    this.allocation.setAllocation(pool, 'stopping');
     const { dedicated, lowPriority } = counts(pool);
     pool.spec.targetDedicatedNodes = dedicated;
     pool.spec.targetLowPriorityNodes = lowPriority;
     pool.resizeErrors = [{ code: 'ResizeStopped', message: 'Desired number of dedicated nodes could not be allocated due to a stop resize operation' }];
     this.touch(pool);
-    this.settle(pool);
+    this.allocation.settle(pool);
   }
 
   enableAutoScale(pool: PoolRecord, formula: string | undefined, interval: string | undefined): void {
@@ -156,7 +161,7 @@ export class Pools {
     const { view, outcome } = this.run(pool, pool.spec.autoScaleFormula);
     pool.autoScaleRun = view;
     if (outcome.error) return;
-    this.applyTargets(pool, outcome.targetDedicatedNodes, outcome.targetLowPriorityNodes, outcome.nodeDeallocationOption);
+    this.allocation.applyTargets(pool, outcome.targetDedicatedNodes, outcome.targetLowPriorityNodes, outcome.nodeDeallocationOption);
   }
 
   /** Starts deleting: tasks on its nodes are requeued, the nodes leave, then the pool is gone. */
@@ -173,7 +178,7 @@ export class Pools {
       setState(node, 'leavingpool', now);
     }
     return (async () => {
-      await sleep(this.account.scaled(30_000));
+      await sleep(this.account.scaled(30_000), undefined, { ref: false });
       pool.nodes.clear();
       this.account.pools.delete(pool.id.toLowerCase());
       this.metrics.forget(pool.id);
@@ -181,29 +186,22 @@ export class Pools {
     })();
   }
 
+
+
+
   /** Test hook: the Spot node is preempted; its running tasks go back to the queue. */
   preempt(pool: PoolRecord, node: NodeRecord): void {
-    if (node.dedicated) throw new Error(`preemptNode: node '${node.id}' is dedicated; only Spot (low-priority) nodes are preempted`);
-    if (node.state === 'preempted') return;
-    if (node.running.size > 0) this.hooks.endTasksOnNode(pool, node, 'preempt');
-    setState(node, 'preempted', this.account.settings.now());
-    this.hooks.changed();
+    this.allocation.preempt(pool, node);
   }
 
   /** Test hook: a preempted Spot node comes back (starting, then idle). */
   recover(pool: PoolRecord, node: NodeRecord): void {
-    if (node.state !== 'preempted') throw new Error(`recoverNode: node '${node.id}' is ${node.state}, not preempted`);
-    this.startNode(pool, node);
+    this.allocation.recover(pool, node);
   }
 
   /** A task on the node ended: a node that waits to leave leaves once it is empty. */
   taskEnded(pool: PoolRecord, node: NodeRecord): void {
-    const now = this.account.settings.now();
-    if (node.running.size === 0) {
-      if (node.leaving) this.drop(pool, node);
-      else if (node.state === 'running') setState(node, 'idle', now);
-    }
-    this.settle(pool);
+    this.allocation.taskEnded(pool, node);
   }
 
   stopAll(): void {
@@ -213,87 +211,12 @@ export class Pools {
     }
   }
 
-  private applyTargets(pool: PoolRecord, dedicated: number, lowPriority: number, dealloc: NodeDeallocationOption): void {
-    const changed = dedicated !== pool.spec.targetDedicatedNodes || lowPriority !== pool.spec.targetLowPriorityNodes;
-    pool.spec.targetDedicatedNodes = dedicated;
-    pool.spec.targetLowPriorityNodes = lowPriority;
-    pool.nodeDeallocationOption = dealloc;
-    if (changed) this.touch(pool);
-    delete pool.resizeErrors;
-    this.reconcile(pool);
-  }
 
-  /** Adds or removes nodes until each kind matches its target. */
-  private reconcile(pool: PoolRecord): void {
-    for (const dedicated of [true, false]) {
-      const target = dedicated ? pool.spec.targetDedicatedNodes : pool.spec.targetLowPriorityNodes;
-      const nodes = [...pool.nodes.values()].filter((n) => n.dedicated === dedicated && !n.leaving);
-      for (let i = nodes.length; i < target; i += 1) {
-        const node = newNode(dedicated, this.account.settings.now(), pool.nodes.size);
-        pool.nodes.set(node.id, node);
-        this.setAllocation(pool, 'resizing');
-        this.startNode(pool, node);
-      }
-      for (const node of removalOrder(nodes).slice(0, Math.max(0, nodes.length - target))) {
-        this.setAllocation(pool, 'resizing');
-        this.remove(pool, node);
-      }
-    }
-    this.settle(pool);
-  }
 
-  private startNode(pool: PoolRecord, node: NodeRecord): void {
-    const abort = new AbortController();
-    node.startup = abort;
-    setState(node, 'starting', this.account.settings.now());
-    void (async () => {
-      await sleep(this.account.scaled(this.account.settings.nodeStartMs), undefined, { signal: abort.signal });
-      const error = await this.hooks.prepareNode(pool, node, abort.signal);
-      if (abort.signal.aborted) return;
-      const now = this.account.settings.now();
-      node.lastBootTime = now;
-      if (error) node.errors = [error];
-      setState(node, error ? 'unusable' : 'idle', now);
-      delete node.startup;
-      this.settle(pool);
-      this.hooks.changed();
-    })().catch(() => undefined);
-  }
 
-  private remove(pool: PoolRecord, node: NodeRecord): void {
-    node.startup?.abort();
-    if (node.running.size === 0 || node.state === 'preempted') {
-      this.drop(pool, node);
-      return;
-    }
-    const how = pool.nodeDeallocationOption;
-    if (how === 'requeue' || how === 'terminate') {
-      this.hooks.endTasksOnNode(pool, node, how);
-      this.drop(pool, node);
-      return;
-    }
-    // taskcompletion / retaineddata: no new tasks; the node leaves when its tasks have ended.
-    node.leaving = true;
-  }
 
-  private drop(pool: PoolRecord, node: NodeRecord): void {
-    setState(node, 'leavingpool', this.account.settings.now());
-    pool.nodes.delete(node.id);
-    this.settle(pool);
-  }
 
-  /** Steady again once no node is starting or waiting to leave. */
-  private settle(pool: PoolRecord): void {
-    if (pool.allocationState === 'steady') return;
-    const busy = [...pool.nodes.values()].some((n) => n.state === 'starting' || n.leaving);
-    if (!busy) this.setAllocation(pool, 'steady');
-  }
 
-  private setAllocation(pool: PoolRecord, state: PoolRecord['allocationState']): void {
-    if (pool.allocationState === state) return;
-    pool.allocationState = state;
-    pool.allocationStateTransitionTime = this.account.settings.now();
-  }
 
   private run(pool: PoolRecord, formula: string) {
     const now = this.account.settings.now();
