@@ -1,4 +1,4 @@
-import { PATHS } from '../../core/docker/restoreScript';
+import { JOB_COMMAND, PAYLOAD_ENV } from '../image/jobContainer';
 import { CONTAINER_NAME } from './names';
 
 /**
@@ -30,13 +30,10 @@ export interface ContainerGroupBody {
 
 /** The runtime's job mode prints its result once more, framed in base64, so the workflow can find it in the logs. */
 export const RESULT_FRAME_ENV = { name: 'RDEPLOY_RESULT_FRAME', value: 'base64' } as const;
-/** Where the run's payload goes (a secure value: ARM never shows it back). */
-export const PAYLOAD_ENV = 'RDEPLOY_PAYLOAD';
+/** Where the run's payload goes (a secure value: ARM never shows it back); the job command and the variable are the platform's. */
+export { JOB_COMMAND, PAYLOAD_ENV };
 /** What the framed result line starts with; it ends at the first "]" (base64 has none). */
 export const RESULT_MARK = '[rdeploy-result:';
-
-/** The image's own command, named explicitly so the cloud and the twin run exactly the same. */
-export const JOB_COMMAND = ['Rscript', `${PATHS.runtimeDir}/main.R`, 'job'];
 
 export interface ContainerGroupInput {
   location: string;
