@@ -92,21 +92,10 @@ export interface BatchJobConstraints {
   maxTaskRetryCount?: number;
 }
 
-/** A job to create (`BatchJobCreateOptions`). */
-export interface BatchJobCreateOptions {
+/** A job to create (`BatchJobCreateOptions`): a job specification with its id. */
+export interface BatchJobCreateOptions extends BatchJobSpecification {
   /** Unique in the account, case-insensitive, at most 64 characters. */
   id: string;
-  displayName?: string;
-  priority?: number;
-  constraints?: BatchJobConstraints;
-  jobManagerTask?: BatchJobManagerTask;
-  commonEnvironmentSettings?: EnvironmentSetting[];
-  poolInfo: BatchPoolInfo;
-  /** "terminatejob" ends the job once all its tasks are complete; default "noaction". */
-  onAllTasksComplete?: 'noaction' | 'terminatejob';
-  /** "performexitoptionsjobaction" lets a task's exit conditions end the job; default "noaction". */
-  onTaskFailure?: 'noaction' | 'performexitoptionsjobaction';
-  metadata?: BatchMetadataItem[];
 }
 
 /** When a schedule makes jobs (`BatchJobScheduleConfiguration`); times are UTC, durations ISO 8601. */
@@ -126,7 +115,9 @@ export interface BatchJobSpecification {
   jobManagerTask?: BatchJobManagerTask;
   commonEnvironmentSettings?: EnvironmentSetting[];
   poolInfo: BatchPoolInfo;
+  /** "terminatejob" ends the job once all its tasks are complete; default "noaction". */
   onAllTasksComplete?: 'noaction' | 'terminatejob';
+  /** "performexitoptionsjobaction" lets a task's exit conditions end the job; default "noaction". */
   onTaskFailure?: 'noaction' | 'performexitoptionsjobaction';
   metadata?: BatchMetadataItem[];
 }
