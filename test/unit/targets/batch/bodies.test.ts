@@ -1,6 +1,7 @@
 // The batch target's bodies as data: the pool (Microsoft.Batch 2023-11-01 through @azure/arm-batch
-// 9.1.0), the job schedule and the task template (data plane 2025-06-01). Each is checked by the
-// Batch double's own parsers — the checks the service makes on those shapes — besides its fields.
+// 9.1.0), the job schedule and the task template (data plane 2025-06-01). The pool goes through
+// the SDK's own serializer; each body is checked by the Batch double's own parsers (the checks the
+// service makes on those shapes) besides its fields.
 import type { Pool } from '@azure/arm-batch';
 import { describe, expect, it } from 'vitest';
 import { chooseImage, type SupportedImage } from '../../../../src/clouds/azure/batch';
@@ -46,18 +47,22 @@ function values(settings: Record<string, unknown> = {}): BatchBodyValues {
   };
 }
 
-/** What @azure/arm-batch puts on the wire for a Pool model: identity at the top, the rest under properties. */
-const wire = ({ identity, ...properties }: Pool) => ({ identity, properties });
+/** What @azure/arm-batch 9.1.0 puts on the wire for a Pool: its own serializer and mappers (identity at the top, the rest under properties). */
+async function wire(pool: Pool): Promise<unknown> {
+  const { createSerializer } = await import('@azure/core-client');
+  const Mappers = await import('@azure/arm-batch/dist-esm/src/models/mappers.js');
+  return createSerializer(Mappers, false).serialize(Mappers.Pool, pool, 'parameters');
+}
 const ownerMetadata = [
   { name: 'rdeploy-project', value: '/home/ana/churn' },
   { name: 'rdeploy-deployment', value: 'churn' },
 ];
 
 describe('pool body (Microsoft.Batch 2023-11-01)', () => {
-  it('is a Pool of @azure/arm-batch that the service accepts: image, containers, registry by identity, autoscale, owner', () => {
+  it('is a Pool of @azure/arm-batch that the service accepts: image, containers, registry by identity, autoscale, owner', async () => {
     const { pool, pullIdentity, poolId: id } = batchBodies(values({ vmSize: 'Standard_D4s_v5', minNodes: 1, maxNodes: 6, spot: true, taskSlotsPerNode: 4 }));
     const sdk: Pool = pool; // the SDK's own type
-    const parsed = parseArmPool(wire(sdk));
+    const parsed = parseArmPool(await wire(sdk));
     expect(parsed.identityIds).toEqual([IDENTITY]);
     expect(parsed.scale?.auto).toEqual({ formula: pool.scaleSettings.autoScale.formula, interval: 'PT15M' });
     const vm = parsed.spec.virtualMachineConfiguration!;
