@@ -40,9 +40,11 @@ export function checkAutoscaleInput(input: AutoscaleInput): void {
 
 /**
  * Pending tasks (active + running) as nodes: the newest sample, or — once five minutes of
- * samples are there (GetSamplePercent ≥ 70, Microsoft's guard) — the larger of it and the
- * window's average, so a burst is met at once and a lull does not drop nodes immediately. A
- * node runs $TaskSlotsPerNode tasks; whole nodes, rounded up.
+ * samples are there (GetSamplePercent ≥ 70) — the larger of it and the window's average, so a
+ * burst is met at once and a lull does not drop nodes immediately: the pattern of Microsoft's
+ * documented examples (batch-automatic-scaling, pending and parallel tasks), whose
+ * `max(0, GetSample(1))` also holds when a new pool has no samples yet. A node runs
+ * $TaskSlotsPerNode tasks; whole nodes, rounded up.
  */
 const QUEUE_NODES = [
   `$samples = $PendingTasks.GetSamplePercent(TimeInterval_Minute * ${QUEUE_WINDOW_MINUTES});`,

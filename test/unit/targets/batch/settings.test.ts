@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../../../src/targets/config';
 import { batchDefaults, BatchSettingsSchema } from '../../../../src/targets/batch/settings';
-import { doNotRunUntil, isoMinutes, parseBatchSchedule } from '../../../../src/targets/batch/schedule';
+import { doNotRunUntil, isoMinutes, jobsPerMonth, parseBatchSchedule } from '../../../../src/targets/batch/schedule';
 
 describe('batch settings', () => {
   it('takes the documented keys from --set, typed, and fills the defaults', () => {
@@ -78,6 +78,10 @@ describe('the schedule as a Batch job schedule', () => {
     // Exactly on a run time: the next one (the schedule is made after that instant).
     expect(doNotRunUntil(parseBatchSchedule('0 2 * * *'), new Date('2026-10-14T02:00:00Z'))).toBe('2026-10-15T02:00:00.000Z');
     expect(doNotRunUntil(parseBatchSchedule('every 6 hours'), now)).toBeUndefined();
+  });
+
+  it('about how many jobs a month (for the cost estimate)', () => {
+    expect(['every 1 day at 02:00', 'every monday at 08:30', '*/15 * * * *', 'every 6 hours'].map((t) => jobsPerMonth(parseBatchSchedule(t)))).toEqual([30, 4, 2922, 122]);
   });
 
   it('durations are written as Batch writes them', () => {
