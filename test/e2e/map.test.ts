@@ -87,7 +87,8 @@ describe('rdeploy map on local Docker (mtcars-glm)', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => {
       const poll = setInterval(() => {
-        const n = existsSync(file('ones.jsonl')) ? readFileSync(file('ones.jsonl'), 'utf8').split('\n').length : 0;
+        // Complete lines only: the text ends with "\n", so split gives one element more than there are records.
+        const n = existsSync(file('ones.jsonl')) ? readFileSync(file('ones.jsonl'), 'utf8').split('\n').length - 1 : 0;
         if (n > 100) {
           clearInterval(poll);
           child.kill('SIGINT');
