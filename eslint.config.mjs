@@ -3,8 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { readdirSync } from 'node:fs';
 
-/** Folders of src/targets that are the platform, not a target. */
-const PLATFORM = ['lifecycle', 'image', 'doctor'];
+/** Folders of src/targets that are the platform, not a target (azure/: what every Azure target shares). */
+const PLATFORM = ['lifecycle', 'image', 'doctor', 'azure'];
 
 // Cloud SDKs and dockerode are loaded lazily (`await import(...)`) so activation stays fast;
 // type-only imports are fine because they vanish at build time.

@@ -3,7 +3,7 @@ import type { AzureCloud } from '../../clouds/azure/clouds';
 import { containerGroupBody, type ContainerGroupBody } from './containerGroup';
 import type { AciPlanDetails, PlannedRoleAssignment } from './details';
 import { ACR_PULL_ROLE, groupPrefix, IDENTITY_OPERATOR_ROLE, pullIdentityName, roleAssignmentName, RUNNER_ROLE, scheduleWorkflowName, workflowName } from './names';
-import { ownerDescription } from './ownership';
+import { ownerDescription } from '../azure/ownership';
 import type { Recurrence } from './recurrence';
 import type { EffectiveAciSettings } from './settings';
 import { PAYLOAD_EXPRESSION, RUN_TAG, RUN_TAG_EXPRESSION, scheduleDefinition, workflowDefinition } from './workflow';

@@ -2,22 +2,22 @@ import { azureFailure } from '../../clouds/azure/failure';
 import { ACI_PRICES } from '../../core/cost';
 import type { DeploymentRecord } from '../../core/records/record';
 import type { Target, TargetCheck, TargetContext } from '../Target';
-import { acrLogin, registryResourceId } from './acr';
-import { resourceGroupLocation, roleDefinitionId } from './arm';
+import { acrLogin, registryResourceId } from '../azure/acr';
+import { resourceGroupLocation, roleDefinitionId } from '../azure/arm';
 import { aciClients } from './clients';
 import { aciRecordDetails, AciRecordDetailsSchema, type AciPlanDetails } from './details';
 import { invokeAci } from './invoke';
 import { aciLogs } from './logs';
 import { RUNNER_ROLE } from './names';
 import { aciUsage, planAci } from './plan';
-import { registryCredentials } from './registry';
+import { registryCredentials } from '../azure/registry';
 import { containerGroupResource, imageResource, pullIdentityResource, roleAssignmentResource, scheduleResource, workflowResource } from './resources';
 import { aciRuns } from './runs';
 import { aciDefaults, AciSettingsSchema, type AciSettings } from './settings';
 import { aciStatus } from './status';
 import { aciSteps, required } from './steps';
 
-const scopeOf = (s: AciSettings) => ({ ...(s.cloud ? { cloud: s.cloud } : {}), ...(s.subscription ? { subscription: s.subscription } : {}) });
+import { scopeOf } from '../azure/clients';
 
 /** Signs in, finds the resource group and the role the workflow needs: each missing piece is one sentence, before anything is recorded. */
 async function reachAzure(settings: AciSettings, ctx: TargetContext): Promise<{ subscription: string; resourceGroup: string; location: string; cloud: string }> {

@@ -2,7 +2,7 @@ import { azureFailure } from '../../clouds/azure/failure';
 import type { Status } from '../../core/deployment';
 import type { DeploymentRecord } from '../../core/records/record';
 import type { TargetContext } from '../Target';
-import { isNotFound } from './ownership';
+import { isNotFound } from '../azure/ownership';
 import { workflowOf } from './runs';
 
 /** The Logic App's state (Enabled: it answers its trigger), and its latest run. */

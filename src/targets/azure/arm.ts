@@ -1,7 +1,7 @@
 import { azureFailure } from '../../clouds/azure/failure';
 import { AppError, cancelledError } from '../../core/errors';
 import type { TargetContext } from '../Target';
-import type { AciClients } from './clients';
+import type { ArmClients } from './clients';
 import { isNotFound } from './ownership';
 
 /**
@@ -9,13 +9,13 @@ import { isNotFound } from './ownership';
  * managed identities, registries): any ARM client's pipeline signs it and retries throttling.
  * Answers the parsed body, or undefined for a 404 when `orNotFound`; other failures are one sentence.
  */
-export async function armRequest<T>(clients: AciClients, req: { method: 'GET' | 'PUT' | 'DELETE'; path: string; apiVersion: string; body?: unknown; what: string; orNotFound?: boolean }, signal?: AbortSignal): Promise<T | undefined> {
+export async function armRequest<T>(clients: ArmClients, req: { method: 'GET' | 'PUT' | 'DELETE'; path: string; apiVersion: string; body?: unknown; what: string; orNotFound?: boolean }, signal?: AbortSignal): Promise<T | undefined> {
   const { createPipelineRequest, createHttpHeaders } = await import('@azure/core-rest-pipeline');
   const base = clients.session.cloud.resourceManager;
   const url = req.path.startsWith('https://') ? req.path : `${base}${req.path.replace(/^\//, '')}${req.path.includes('?') ? '&' : '?'}api-version=${req.apiVersion}`;
   let res;
   try {
-    res = await clients.aci.sendRequest(
+    res = await clients.authorization.sendRequest(
       createPipelineRequest({ url, method: req.method, headers: createHttpHeaders({ 'content-type': 'application/json' }), ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}), ...(signal ? { abortSignal: signal } : {}) }),
     );
   } catch (e) {
@@ -35,14 +35,14 @@ export async function armRequest<T>(clients: AciClients, req: { method: 'GET' | 
 }
 
 /** The resource group's location, which is also the proof that sign-in, subscription and group are right. */
-export async function resourceGroupLocation(clients: AciClients, resourceGroup: string, signal?: AbortSignal): Promise<string> {
+export async function resourceGroupLocation(clients: ArmClients, resourceGroup: string, signal?: AbortSignal): Promise<string> {
   const rg = await armRequest<{ location?: string }>(clients, { method: 'GET', path: `subscriptions/${clients.session.subscription}/resourcegroups/${encodeURIComponent(resourceGroup)}`, apiVersion: '2021-04-01', what: `Reading the resource group ${resourceGroup}` }, signal);
   if (!rg?.location) throw new AppError('deploy-failed', `Resource Manager described the resource group ${resourceGroup} without a location.`);
   return rg.location;
 }
 
 /** The id of a built-in role, looked up by its name at the scope (never hard-coded). */
-export async function roleDefinitionId(clients: AciClients, scope: string, roleName: string): Promise<string> {
+export async function roleDefinitionId(clients: ArmClients, scope: string, roleName: string): Promise<string> {
   try {
     for await (const d of clients.authorization.roleDefinitions.list(scope, { filter: `roleName eq '${roleName.replace(/'/g, "''")}'` })) {
       if (d.roleName === roleName && d.id) return d.id;
@@ -60,7 +60,7 @@ const REPLICATION_MS = 5 * 60_000;
  * PrincipalNotFound right after the identity was made is retried (5 min at most); an assignment
  * that already exists (a redeploy) is kept.
  */
-export async function assignRole(clients: AciClients, a: { scope: string; name: string; properties: { roleDefinitionId: string; principalId: string; principalType: 'ServicePrincipal'; description: string } }, ctx: TargetContext): Promise<string> {
+export async function assignRole(clients: ArmClients, a: { scope: string; name: string; properties: { roleDefinitionId: string; principalId: string; principalType: 'ServicePrincipal'; description: string } }, ctx: TargetContext): Promise<string> {
   const deadline = Date.now() + REPLICATION_MS;
   for (let delay = 2000; ; delay = Math.min(delay * 2, 15_000)) {
     try {
@@ -79,7 +79,7 @@ export async function assignRole(clients: AciClients, a: { scope: string; name: 
 }
 
 /** The assignment at exactly this scope that gives this principal this role, if any. */
-async function existingAssignment(clients: AciClients, a: { scope: string; properties: { roleDefinitionId: string; principalId: string } }): Promise<string | undefined> {
+async function existingAssignment(clients: ArmClients, a: { scope: string; properties: { roleDefinitionId: string; principalId: string } }): Promise<string | undefined> {
   const same = (x: string | undefined, y: string) => x?.toLowerCase() === y.toLowerCase();
   for await (const found of clients.authorization.roleAssignments.listForScope(a.scope, { filter: `principalId eq '${a.properties.principalId}'` })) {
     if (found.id && same(found.scope, a.scope) && same(found.roleDefinitionId, a.properties.roleDefinitionId)) return found.id;

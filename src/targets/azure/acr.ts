@@ -2,7 +2,7 @@ import { AppError } from '../../core/errors';
 import type { AzureSession } from '../../clouds/azure/session';
 import type { RegistryCredentials } from '../image/push';
 import { armRequest } from './arm';
-import type { AciClients } from './clients';
+import type { ArmClients } from './clients';
 import { registryCredentials } from './registry';
 import type { TargetContext } from '../Target';
 
@@ -54,7 +54,7 @@ interface RegistryList {
 }
 
 /** The registry's ARM id, found by its login server among the subscription's registries (the AcrPull scope). */
-export async function registryResourceId(clients: AciClients, server: string, signal?: AbortSignal): Promise<string> {
+export async function registryResourceId(clients: ArmClients, server: string, signal?: AbortSignal): Promise<string> {
   let path: string | undefined = `subscriptions/${clients.session.subscription}/providers/Microsoft.ContainerRegistry/registries`;
   for (let pages = 0; path && pages < 50; pages++) {
     const page: RegistryList | undefined = await armRequest<RegistryList>(clients, { method: 'GET', path, apiVersion: '2023-07-01', what: 'Listing the container registries' }, signal);
@@ -68,13 +68,13 @@ export async function registryResourceId(clients: AciClients, server: string, si
 export const MANAGED_IDENTITY_API = '2023-01-31';
 
 /** Creates (or updates) the pull identity; answers its id and principal. */
-export async function ensurePullIdentity(clients: AciClients, id: string, body: { location: string; tags: Record<string, string> }, signal?: AbortSignal): Promise<{ id: string; principalId: string }> {
+export async function ensurePullIdentity(clients: ArmClients, id: string, body: { location: string; tags: Record<string, string> }, signal?: AbortSignal): Promise<{ id: string; principalId: string }> {
   const made = await armRequest<{ id?: string; properties?: { principalId?: string } }>(clients, { method: 'PUT', path: id, apiVersion: MANAGED_IDENTITY_API, body, what: 'Creating the pull identity' }, signal);
   if (!made?.properties?.principalId) throw new AppError('deploy-failed', 'Azure created the pull identity without a principal; it cannot be given AcrPull.');
   return { id: made.id ?? id, principalId: made.properties.principalId };
 }
 
 /** The login the deploy pushes (and destroy deletes) with: the user's Entra token exchanged at the registry, or the registry login. */
-export async function pushLogin(registryAuth: 'identity' | 'password', server: string, clients: AciClients, ctx: TargetContext): Promise<RegistryCredentials> {
+export async function pushLogin(registryAuth: 'identity' | 'password', server: string, clients: ArmClients, ctx: TargetContext): Promise<RegistryCredentials> {
   return registryAuth === 'identity' ? acrLogin(server, clients.session, ctx.signal) : registryCredentials(server, ctx);
 }
