@@ -5,6 +5,7 @@ export const COMMAND_IDS = [
   'rdeploy.openInvokePanel',
   'rdeploy.invokeLocally',
   'rdeploy.invokeLocalTwin',
+  'rdeploy.map',
   'rdeploy.tailLogs',
   'rdeploy.stopTailing',
   'rdeploy.redeploy',

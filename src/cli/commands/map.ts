@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { runMap, type MapSummary } from '../../core/map';
+import type { MapSummary } from '../../core/map';
+import { CLOUD_MAP_CONCURRENCY, defaultMapConcurrency, mapDeployment } from '../../targets/lifecycle/mapDeployment';
 import { defaultPackageDir } from '../../targets/Packaging';
+import type { Progress } from '../../targets/Target';
 import { resolveDeploy } from '../deployOptions';
 import { deployments } from '../deployments';
 import { mapProgressView } from '../mapProgress';
@@ -21,9 +23,6 @@ interface MapFlags {
   json?: boolean;
 }
 
-/** Concurrent invocations on a cloud target unless --concurrency says otherwise (local Docker: the cores). */
-const CLOUD_CONCURRENCY = 4;
-
 export function mapCommand(program: Command): void {
   program
     .command('map <name>')
@@ -31,7 +30,7 @@ export function mapCommand(program: Command): void {
     .requiredOption('--input <file>', 'CSV (header line; numbers unquoted), JSON Lines (one object per row) or a JSON array (one call per element)')
     .requiredOption('--output <file>', 'JSON Lines, one record per chunk or element; a .csv name also writes one row per input row (the records go to the same name with .jsonl)')
     .option('--chunk-rows <n>', 'rows per call (default 1000); each chunk is one object of columns, like {"wt": [..], "hp": [..]}')
-    .option('--concurrency <k>', `calls at once (default: local Docker, the cores — ${availableParallelism()} here —; cloud targets, ${CLOUD_CONCURRENCY})`)
+    .option('--concurrency <k>', `calls at once (default: local Docker, the cores — ${availableParallelism()} here —; cloud targets, ${CLOUD_MAP_CONCURRENCY})`)
     .option('--local', "run the calls in local Docker: a cloud deployment's artefacts as its cloud runs them (the local twin)")
     .option('--restart', 'start over: remove the earlier output instead of resuming it')
     .option('--project <dir>', 'the R project that holds the deployment')
@@ -42,28 +41,29 @@ export function mapCommand(program: Command): void {
         const at = await locateDeployment(name, cwd, opts.project);
         const kind = at.record.target;
         const twin = Boolean(opts.local) && kind !== 'local';
-        const concurrency = opts.concurrency === undefined ? (kind === 'local' || twin ? availableParallelism() : CLOUD_CONCURRENCY) : positiveInt(opts.concurrency, '--concurrency');
+        const concurrency = opts.concurrency === undefined ? defaultMapConcurrency(kind, twin) : positiveInt(opts.concurrency, '--concurrency');
         // Made once the input and the earlier output are accepted: a refusal is one line, nothing else.
         let setup: CliProgress | undefined;
         const preparing = () => (setup ??= createProgress({ verbose, quiet: Boolean(opts.json) }));
         let view: ReturnType<typeof mapProgressView> | undefined;
         let summary: MapSummary;
+        // --local: the deployment's artefacts, packaged here, run in local Docker as its cloud runs them.
+        const twinExecutor = async (work: { signal: AbortSignal; progress?: Progress }) => {
+          const flags = { target: kind, name: at.record.name, baseImage: deployments().target(kind).redeployOptions(at.record).baseImage };
+          const { project, target, options } = await resolveDeploy(at.root, flags, cwd);
+          const pkg = { name: options.name, out: defaultPackageDir(project.root, target), ...(options.baseImage ? { builderImage: options.baseImage } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), settings: options.settings };
+          return deployments().twinMapExecutor(project, target, pkg, concurrency, work);
+        };
         try {
-          summary = await runMap({
+          summary = await mapDeployment(deployments(), at, {
             input: opts.input,
             output: opts.output,
             ...(chunkRows !== undefined ? { chunkRows } : {}),
             restart: Boolean(opts.restart),
-            deployment: { name: at.record.name, target: kind, deployedAt: at.record.updatedAt },
             signal,
-            executor: async (_signal, { estimatedUnits }) => {
-              const progress = preparing();
-              if (!twin) return deployments().mapExecutor(at, { concurrency, ...(estimatedUnits ? { estimatedUnits } : {}) }, { signal, progress });
-              const flags = { target: kind, name: at.record.name, baseImage: deployments().target(kind).redeployOptions(at.record).baseImage };
-              const { project, target, options } = await resolveDeploy(at.root, flags, cwd);
-              const pkg = { name: options.name, out: defaultPackageDir(project.root, target), ...(options.baseImage ? { builderImage: options.baseImage } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), settings: options.settings };
-              return deployments().twinMapExecutor(project, target, pkg, concurrency, { signal, progress });
-            },
+            concurrency,
+            progress: preparing,
+            ...(twin ? { executor: twinExecutor } : {}),
             onStart: ({ executor, resumed, format }) => {
               setup?.stop('ok');
               view = mapProgressView(format === 'json-array' ? 'element' : 'chunk', { quiet: Boolean(opts.json) });

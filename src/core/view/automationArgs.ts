@@ -19,6 +19,11 @@ export const AutomationArgsSchema = z
     handler: z.string().regex(HANDLER, 'like "score.score"').optional(),
     payload: z.string().optional(),
     payloadName: z.string().min(1).optional(),
+    /** Map over File: the input file, and where the answers go (default: `<input>.scored.jsonl` beside it). */
+    input: z.string().min(1).optional(),
+    output: z.string().min(1).optional(),
+    /** Map over File: start over instead of resuming the output's earlier answers (like the CLI's `--restart`). */
+    restart: z.boolean().optional(),
     confirm: z.literal(false).optional(),
     /** The caller is a program: errors are thrown back to it, no notification is shown. */
     automation: z.literal(true).optional(),

@@ -1,7 +1,7 @@
 import { deploymentId } from './deploymentState';
 
-/** What a deployment is busy with. */
-export type Operation = 'deploying' | 'destroying';
+/** What a deployment is busy with (mapping: Map over File is calling it, on containers of its own for a local one). */
+export type Operation = 'deploying' | 'destroying' | 'mapping';
 
 /**
  * One operation at a time per deployment (root + name): a deploy, redeploy or destroy that

@@ -6,6 +6,7 @@ import { destroyDeployment } from './destroyDeployment';
 import { invokeHandlerLocally } from './invokeHandlerLocally';
 import { invokeLocalTwin } from './invokeLocalTwin';
 import { invokeWithPayload } from './invokeWithPayload';
+import { mapOverFile } from './mapOverFile';
 import { openInvokePanel } from './openInvokePanel';
 import { previewDockerfile } from './previewDockerfile';
 import { redeploy } from './redeploy';
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'rdeploy.openInvokePanel': openInvokePanel,
   'rdeploy.invokeLocally': invokeHandlerLocally,
   'rdeploy.invokeLocalTwin': invokeLocalTwin,
+  'rdeploy.map': mapOverFile,
   'rdeploy.tailLogs': tailLogs,
   'rdeploy.stopTailing': stopTailing,
   'rdeploy.redeploy': redeploy,

@@ -5,7 +5,7 @@ import { OperationLocks, type Operation } from '../../core/view/operationLock';
 import { lockHolderAlive, lockPath, readLock } from '../../targets/lifecycle/lock';
 import type { RDeployContext } from '../context';
 
-// One lock table per extension context (an activation), shared by deploy, redeploy and destroy.
+// One lock table per extension context (an activation), shared by deploy, redeploy, destroy and map.
 // Keyed by the context object so it goes away with it; RDeployContext itself is built in
 // services.ts, which another change owns.
 const tables = new WeakMap<RDeployContext, OperationLocks>();
@@ -38,10 +38,10 @@ export async function assertNotBusy(ctx: RDeployContext, root: string, name: str
 }
 
 function busyError(name: string, operation: Operation): AppError {
-  return new AppError(
-    'usage',
-    operation === 'deploying'
-      ? vscode.l10n.t('{0} is being deployed; wait for it to finish.', name)
-      : vscode.l10n.t('{0} is being destroyed; wait for it to finish.', name),
-  );
+  const message = {
+    deploying: () => vscode.l10n.t('{0} is being deployed; wait for it to finish.', name),
+    destroying: () => vscode.l10n.t('{0} is being destroyed; wait for it to finish.', name),
+    mapping: () => vscode.l10n.t('{0} is mapping over a file; wait for it to finish, or cancel it.', name),
+  }[operation];
+  return new AppError('usage', message());
 }

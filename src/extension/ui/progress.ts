@@ -4,12 +4,13 @@ import type { Progress } from '../../targets/Target';
 /**
  * Long work in a cancellable notification: Cancel aborts the signal end to end, phases become
  * the notification's message and streamed lines go to the "R Deploy" log. `cancellable: false`
- * shows no Cancel button, for work that must not stop half-way (destroy).
+ * shows no Cancel button, for work that must not stop half-way (destroy). Work that counts
+ * (Map over File) reports to `notification` itself: its messages and increments, not logged.
  */
 export function withCancellableProgress<T>(
   title: string,
   log: vscode.LogOutputChannel,
-  work: (signal: AbortSignal, progress: Progress) => Promise<T>,
+  work: (signal: AbortSignal, progress: Progress, notification: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>,
   opts: { cancellable?: boolean } = {},
 ): Thenable<T> {
   const cancellable = opts.cancellable ?? true;
@@ -30,6 +31,6 @@ export function withCancellableProgress<T>(
         if (line !== undefined && line.trim()) log.info(`  ${line.trimEnd()}`);
       },
     };
-    return work(controller.signal, progress).finally(() => sub.dispose());
+    return work(controller.signal, progress, p).finally(() => sub.dispose());
   });
 }

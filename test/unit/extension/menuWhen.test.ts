@@ -26,14 +26,16 @@ const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../packa
 };
 const itemMenus = manifest.contributes.menus['view/item/context'] ?? [];
 
-/** Evaluates the `when` clauses the manifest uses: `a && b` of `key == value` and `key =~ /re/`. */
-function evaluate(when: string, context: Record<string, string>): boolean {
+/** Evaluates the `when` clauses the manifest uses: `a && b` of `key == value`, `key =~ /re/`, `key` and `!key`. */
+function evaluate(when: string, context: Record<string, string | boolean>): boolean {
   return when.split('&&').every((raw) => {
     const clause = raw.trim();
-    let m = /^([\w.]+)\s*==\s*([\w.-]+)$/.exec(clause);
+    let m = /^(!?)([\w.]+)$/.exec(clause);
+    if (m) return Boolean(context[m[2]!]) !== (m[1] === '!');
+    m = /^([\w.]+)\s*==\s*([\w.-]+)$/.exec(clause);
     if (m) return context[m[1]!] === m[2];
     m = /^([\w.]+)\s*=~\s*\/(.*)\/([a-z]*)$/.exec(clause);
-    if (m) return new RegExp(m[2]!, m[3]).test(context[m[1]!] ?? '');
+    if (m) return new RegExp(m[2]!, m[3]).test(String(context[m[1]!] ?? ''));
     throw new Error(`the test cannot read the when clause "${clause}": extend evaluate()`);
   });
 }
@@ -43,6 +45,8 @@ const record = (target: string) => ({ name: 'm', target }) as unknown as Deploym
 const LOGIC: Record<string, (s: DeploymentState) => boolean> = {
   'rdeploy.invoke': canInvoke,
   'rdeploy.openInvokePanel': canInvoke,
+  // Map over File calls the deployment once per chunk: offered where Invoke is.
+  'rdeploy.map': canInvoke,
   'rdeploy.tailLogs': canTailLogs,
   'rdeploy.redeploy': canRedeploy,
   'rdeploy.destroy': canDestroy,
@@ -78,9 +82,24 @@ describe('tree menus in package.json agree with deploymentState.ts', () => {
     }
   });
 
+  it('Map over File is in the Explorer for CSV, JSON Lines and JSON files on disk, only in a trusted workspace', () => {
+    const entries = (manifest.contributes.menus['explorer/context'] ?? []).filter((e) => e.command === 'rdeploy.map');
+    expect(entries).toHaveLength(1);
+    const when = entries[0]!.when!;
+    const file = (name: string, more: Record<string, string | boolean> = {}) =>
+      evaluate(when, { isWorkspaceTrusted: true, resourceScheme: 'file', explorerResourceIsFolder: false, resourceExtname: path.extname(name), ...more });
+    for (const name of ['cars.csv', 'rows.jsonl', 'rows.ndjson', 'grid.json', 'CARS.CSV']) expect(file(name), name).toBe(true);
+    for (const name of ['score.R', 'notes.txt', 'settings.jsonc', 'cars.csv.gz', 'Makefile']) expect(file(name), name).toBe(false);
+    expect(file('cars.csv', { isWorkspaceTrusted: false })).toBe(false);
+    expect(file('cars.csv', { resourceScheme: 'vscode-vfs' })).toBe(false);
+    expect(file('data.json', { explorerResourceIsFolder: true })).toBe(false);
+  });
+
   it('the evaluator reads what the regexes say (so the checks above can fail)', () => {
     expect(evaluate('view == rdeploy.deployments && viewItem =~ /^deployment\\.[a-z]+\\.(running)$/', { view: 'rdeploy.deployments', viewItem: 'deployment.local.running' })).toBe(true);
     expect(evaluate('view == rdeploy.deployments && viewItem =~ /^deployment\\.[a-z]+\\.(running)$/', { view: 'rdeploy.deployments', viewItem: 'deployment.local.runningx' })).toBe(false);
     expect(evaluate('view == other && viewItem =~ /^deployment\\./', { view: 'rdeploy.deployments', viewItem: 'deployment.local.running' })).toBe(false);
+    expect(evaluate('isWorkspaceTrusted && !explorerResourceIsFolder', { isWorkspaceTrusted: true, explorerResourceIsFolder: true })).toBe(false);
+    expect(evaluate('isWorkspaceTrusted && !explorerResourceIsFolder', { isWorkspaceTrusted: true })).toBe(true);
   });
 });
