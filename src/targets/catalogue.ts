@@ -3,7 +3,9 @@ import { AppError } from '../core/errors';
 import { aciTarget } from './aci';
 import { AciSettingsSchema } from './aci/settings';
 import { aciPackaging } from './aci/twin';
+import { batchTarget } from './batch';
 import { BatchSettingsSchema } from './batch/settings';
+import { batchPackaging } from './batch/twin';
 import { lambdaTarget } from './lambda';
 import { lambdaPackaging } from './lambda/package';
 import { LambdaSettingsSchema } from './lambda/settings';
@@ -87,8 +89,10 @@ export const CATALOGUE = [
     label: 'Azure Batch',
     description: 'pools and job schedules for batch scoring · pay per node',
     icon: 'server-process',
-    capabilities: { endpoint: false, schedule: true, liveLogs: false, costsMoney: true, credentials: true, statusPollSeconds: 120 },
+    capabilities: { endpoint: false, schedule: true, liveLogs: true, costsMoney: true, credentials: true, statusPollSeconds: 120 },
     settings: BatchSettingsSchema,
+    target: () => batchTarget as Target,
+    packaging: () => batchPackaging,
   },
 ] as const satisfies readonly CatalogueEntry[];
 

@@ -34,5 +34,5 @@ export {
   DEFAULT_CONNECTOR_CALLS_PER_RUN,
   type AciUsageInput,
 } from './meters/aci';
-export { batchMeters, HOURS_PER_MONTH, type BatchUsageInput } from './meters/batch';
+export { batchMeters, batchNodeHourMeters, HOURS_PER_MONTH, type BatchNodeHours, type BatchUsageInput } from './meters/batch';
 export { PRICE_TABLES } from './tables';

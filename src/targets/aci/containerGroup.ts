@@ -1,4 +1,4 @@
-import { JOB_COMMAND, PAYLOAD_ENV } from '../image/jobContainer';
+import { JOB_COMMAND, PAYLOAD_ENV, RESULT_FRAME_ENV, RESULT_MARK, resultFromLogs } from '../image/jobContainer';
 import { CONTAINER_NAME } from './names';
 
 /**
@@ -28,12 +28,8 @@ export interface ContainerGroupBody {
   identity?: { type: 'UserAssigned'; userAssignedIdentities: Record<string, Record<string, never>> };
 }
 
-/** The runtime's job mode prints its result once more, framed in base64, so the workflow can find it in the logs. */
-export const RESULT_FRAME_ENV = { name: 'RDEPLOY_RESULT_FRAME', value: 'base64' } as const;
-/** Where the run's payload goes (a secure value: ARM never shows it back); the job command and the variable are the platform's. */
-export { JOB_COMMAND, PAYLOAD_ENV };
-/** What the framed result line starts with; it ends at the first "]" (base64 has none). */
-export const RESULT_MARK = '[rdeploy-result:';
+/** Where the run's payload goes (a secure value: ARM never shows it back); the job command, the variable and the result's frame are the platform's. */
+export { JOB_COMMAND, PAYLOAD_ENV, RESULT_FRAME_ENV, RESULT_MARK, resultFromLogs };
 
 export interface ContainerGroupInput {
   location: string;
@@ -70,13 +66,4 @@ export function containerGroupBody(input: ContainerGroupInput): ContainerGroupBo
     },
     ...(input.registry && 'identity' in input.registry ? { identity: { type: 'UserAssigned', userAssignedIdentities: { [input.registry.identity]: {} } } } : {}),
   };
-}
-
-/** The handler's answer in a run's logs: the last framed result line, decoded; undefined when there is none. */
-export function resultFromLogs(logs: string): string | undefined {
-  const at = logs.lastIndexOf(RESULT_MARK);
-  if (at < 0) return undefined;
-  const end = logs.indexOf(']', at);
-  if (end < 0) return undefined;
-  return Buffer.from(logs.slice(at + RESULT_MARK.length, end), 'base64').toString('utf8');
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+export { ACR_PULL_ROLE, roleAssignmentName } from '../azure/roles';
 
 /*
  * Names of what the ACI target creates. ARM names live in the resource group; tags tell one
@@ -25,18 +26,9 @@ export const CONTAINER_NAME = 'model';
 /** The repository the image goes to in the registry. */
 export const repositoryPath = (name: string): string => `rdeploy/${name}`;
 
-/** A role assignment's name is a GUID; ours derive from what they grant, so a redeploy finds the same one. */
-export function roleAssignmentName(...parts: string[]): string {
-  const h = createHash('sha256').update(parts.join('\n')).digest('hex');
-  // Shaped as a version-5-like GUID (ARM only checks the GUID form).
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
-}
-
 /** The user-assigned identity each run's group pulls its image as (Azure Container Registry; at most 128 characters). */
 export const pullIdentityName = (name: string): string => `rdeploy-${name}-pull`;
 
-/** Pulls images from an Azure Container Registry, nothing else. */
-export const ACR_PULL_ROLE = 'AcrPull';
 /** Lets the workflow assign the pull identity to the groups it creates (…/userAssignedIdentities/assign/action), scoped to that one identity. */
 export const IDENTITY_OPERATOR_ROLE = 'Managed Identity Operator';
 

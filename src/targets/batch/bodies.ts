@@ -1,6 +1,6 @@
 import type { BatchJobScheduleCreateOptions, BatchMetadataItem, BatchTaskContainerSettings, BatchTaskCreateOptions } from '../../clouds/azure/batch/types';
 import { ownerTags, type Owner } from '../../core/owner';
-import { JOB_COMMAND, PAYLOAD_ENV } from '../image/jobContainer';
+import { JOB_COMMAND, PAYLOAD_ENV, RESULT_FRAME_ENV } from '../image/jobContainer';
 import { autoscaleFormula, EVALUATION_INTERVAL } from './autoscale';
 import { jobScheduleId, poolId, pullIdentityName, SCHEDULED_TASK_ID } from './names';
 import type { BatchRecurrence } from './schedule';
@@ -105,7 +105,8 @@ export function taskBody(t: { id: string; payload: string; image: string; regist
     id: t.id,
     commandLine: TASK_COMMAND_LINE,
     containerSettings: containerSettings(t.image, t.registry, t.identityId),
-    environmentSettings: [{ name: PAYLOAD_ENV, value: t.payload }],
+    // The result is printed once more in a frame, so it is found in stdout.txt among whatever the handler printed.
+    environmentSettings: [{ ...RESULT_FRAME_ENV }, { name: PAYLOAD_ENV, value: t.payload }],
     constraints: { maxTaskRetryCount: t.retries },
   };
 }

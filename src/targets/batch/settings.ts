@@ -5,9 +5,7 @@ import { AUTOSCALE_TEMPLATES, MAX_POOL_NODES } from './autoscale';
 import { parseBatchSchedule } from './schedule';
 
 /**
- * `rdeploy.json` → `targets.batch`, and `--set KEY=VALUE` with `--target batch`. The Azure Batch
- * target is not available in this version; its settings are validated already so that a project
- * can be prepared for it.
+ * `rdeploy.json` → `targets.batch`, and `--set KEY=VALUE` with `--target batch`.
  */
 export const BatchSettingsSchema = z
   .object({
@@ -61,7 +59,7 @@ export const BatchSettingsSchema = z
   })
   .strict()
   .refine((s) => (s.minNodes ?? BATCH_DEFAULTS.minNodes) <= (s.maxNodes ?? Math.max(BATCH_DEFAULTS.maxNodes, s.minNodes ?? 0)), { message: 'minNodes must not be more than maxNodes', path: ['minNodes'] })
-  .meta(doc('Azure Batch', 'Settings of the `batch` target (coming in a later version): a pool of container nodes that scales itself, job schedules, and `rdeploy map` across the nodes.'));
+  .meta(doc('Azure Batch', 'Settings of the `batch` target: a pool of container nodes that scales itself, job schedules, and `rdeploy map` across the nodes.'));
 
 export type BatchSettings = z.infer<typeof BatchSettingsSchema>;
 

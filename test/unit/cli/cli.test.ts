@@ -121,10 +121,24 @@ describe('usage and bad input', () => {
     expect((await rdeploy(['deploy', 'examples/mtcars-glm', '--name', 'Bad_Name'])).code).toBe(2);
   });
 
-  it('says a cloud target is not available yet rather than pretending', async () => {
-    const res = await rdeploy(['plan', 'examples/mtcars-glm', '--target', 'batch']);
-    expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/not available in this version/);
+  it('plans Azure Batch without credentials: the pool, the job schedule, the task template and the cost (plan --json keys)', async () => {
+    const res = await rdeploy(['plan', 'examples/mtcars-glm', '--target', 'batch', '--set', 'schedule=every 1 day at 02:00', '--set', 'spot=true', '--set', 'minNodes=1', '--json'], { env: { AZURE_CLIENT_ID: '', AZURE_TENANT_ID: '', AZURE_CLIENT_SECRET: '' } });
+    expect(res.code, res.stderr).toBe(0);
+    const plan = JSON.parse(res.stdout) as {
+      details: {
+        pool: { deploymentConfiguration: { virtualMachineConfiguration: { containerConfiguration: { type: string } } }; scaleSettings: { autoScale: { formula: string } } };
+        jobSchedule: { schedule: { recurrenceInterval: string } };
+        task: { commandLine: string };
+      };
+      cost: { lines: Array<{ description: string; unitUsd: number; asOf: string }> };
+    };
+    expect(plan.details.pool.deploymentConfiguration.virtualMachineConfiguration.containerConfiguration.type).toBe('DockerCompatible');
+    expect(plan.details.pool.scaleSettings.autoScale.formula).toContain('$TargetLowPriorityNodes = max(0, $nodes - 1);');
+    expect(plan.details.jobSchedule.schedule.recurrenceInterval).toBe('P1D');
+    expect(plan.details.task.commandLine).toMatch(/main\.R job$/);
+    const described = plan.cost.lines.map((l) => l.description);
+    expect(described).toEqual(expect.arrayContaining(['Standard_D2s_v3 dedicated node, Linux, pay-as-you-go', 'Standard_D2s_v3 Spot node, Linux']));
+    expect(plan.cost.lines.every((l) => /^\d{4}-\d{2}-\d{2}$/.test(l.asOf))).toBe(true);
   });
 
   it('reports a bad rdeploy.json by file and field', async () => {

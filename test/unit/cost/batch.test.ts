@@ -31,6 +31,6 @@ describe('Batch estimate', () => {
   it('names the VM sizes it knows when asked for one without a price', () => {
     const call = () => batchMeters({ vmSize: 'Standard_NC6', dedicatedNodes: 1, spotNodes: 0, hoursPerMonth: 1 });
     expect(call).toThrow(AppError);
-    expect(call).toThrow(/no price for the VM size "Standard_NC6"; use Standard_D2s_v3/);
+    expect(call).toThrow(/no price for the VM size "Standard_NC6"; use Standard_D2s_v3, Standard_D4s_v3/);
   });
 });

@@ -68,15 +68,6 @@ describe('runDoctor', () => {
     expect(statuses(report)).toMatchObject({ 'docker-engine': 'fail', 'base-image': 'skip', project: 'ok' });
   });
 
-  it('a cloud target of the catalogue not in this version: skipped, and the deploy-time checks with it', async () => {
-    const dir = folder({ 'renv.lock': RENV, 'score.R': 'score <- function(x) x\n' });
-    const cloud = CATALOGUE.find((e) => e.capabilities.credentials && !(e as CatalogueEntry).target)!;
-    const report = await runDoctor({ dir, target: cloud.kind, ...seams(engineWith([])) });
-    expect(report.checks.find((c) => c.id === 'target')).toMatchObject({ status: 'skip', detail: `the ${cloud.label} target is not available in this version` });
-    expect(report.checks.find((c) => c.id === 'base-image')!.status).toBe('skip');
-    expect(report.ok).toBe(true);
-  });
-
   it('the current folder is no R project: the project is skipped; a folder that does not exist fails', async () => {
     const cwd = folder({ 'notes.txt': 'hi' });
     const here = await runDoctor({ cwd, ...seams(engineWith([])) });

@@ -11,7 +11,7 @@ import { chunkTaskId, jobScheduleId, poolId, runJobId } from '../../../../src/ta
 import { PLACEHOLDER, plannedBatchBodies } from '../../../../src/targets/batch/placeholders';
 import { doNotRunUntil, parseBatchSchedule } from '../../../../src/targets/batch/schedule';
 import { batchDefaults, BatchSettingsSchema } from '../../../../src/targets/batch/settings';
-import { JOB_COMMAND, PAYLOAD_ENV } from '../../../../src/targets/image/jobContainer';
+import { JOB_COMMAND, PAYLOAD_ENV, RESULT_FRAME_ENV } from '../../../../src/targets/image/jobContainer';
 import { evaluateFormula } from '../../../doubles/azure/batch/autoscale/evaluate';
 import { parseArmPool } from '../../../doubles/azure/batch/arm/poolArm';
 import { checkId } from '../../../doubles/azure/batch/model/common';
@@ -111,7 +111,7 @@ describe('job schedule body (data plane 2025-06-01)', () => {
       id: 'scheduled',
       commandLine: 'Rscript /opt/rdeploy/runtime/main.R job',
       containerSettings: { imageName: IMAGE, registry: { registryServer: 'myreg.azurecr.io', identityReference: { resourceId: IDENTITY } }, workingDirectory: 'containerImageDefault' },
-      environmentSettings: [{ name: 'RDEPLOY_PAYLOAD', value: '{"region":"north"}' }],
+      environmentSettings: [{ name: 'RDEPLOY_RESULT_FRAME', value: 'base64' }, { name: 'RDEPLOY_PAYLOAD', value: '{"region":"north"}' }],
       constraints: { maxTaskRetryCount: 2 },
       killJobOnCompletion: true,
       runExclusive: false,
@@ -136,7 +136,7 @@ describe('task template (invoke and map)', () => {
     expect(spec).toMatchObject({
       commandLine: TASK_COMMAND_LINE,
       containerSettings: { imageName: IMAGE, registry: { registryServer: 'myreg.azurecr.io', identityReference: { resourceId: IDENTITY } }, workingDirectory: 'containerImageDefault' },
-      environmentSettings: [{ name: PAYLOAD_ENV, value: '{"age":[41,52]}' }],
+      environmentSettings: [RESULT_FRAME_ENV, { name: PAYLOAD_ENV, value: '{"age":[41,52]}' }],
       constraints: { maxTaskRetryCount: 2 },
     });
     expect(task).not.toHaveProperty('outputFiles');
@@ -167,8 +167,8 @@ describe('planned bodies (what plan shows: placeholders where only the deploy kn
       containerConfiguration: { containerImageNames: [`${PLACEHOLDER.registry}/rdeploy/churn@${PLACEHOLDER.digest}`] },
     });
     expect(planned.jobSchedule!.schedule).toEqual({ recurrenceInterval: 'P1D', doNotRunUntil: PLACEHOLDER.firstRun });
-    expect(planned.jobSchedule!.jobSpecification.jobManagerTask!.environmentSettings).toEqual([{ name: PAYLOAD_ENV, value: '{}' }]);
-    expect(planned.task).toMatchObject({ id: PLACEHOLDER.taskId, environmentSettings: [{ name: PAYLOAD_ENV, value: PLACEHOLDER.payload }], constraints: { maxTaskRetryCount: 2 } });
+    expect(planned.jobSchedule!.jobSpecification.jobManagerTask!.environmentSettings).toEqual([RESULT_FRAME_ENV, { name: PAYLOAD_ENV, value: '{}' }]);
+    expect(planned.task).toMatchObject({ id: PLACEHOLDER.taskId, environmentSettings: [RESULT_FRAME_ENV, { name: PAYLOAD_ENV, value: PLACEHOLDER.payload }], constraints: { maxTaskRetryCount: 2 } });
     expect(plannedBatchBodies(owner, batchDefaults({})).pool.deploymentConfiguration.virtualMachineConfiguration.imageReference.sku).toBe(PLACEHOLDER.chosenImage);
   });
 });
