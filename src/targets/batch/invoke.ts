@@ -35,12 +35,13 @@ export async function invokeBatch(record: DeploymentRecord, payload: string, ctx
   const owner = { root: record.projectRoot, name: record.name };
   await pruneRunJobs(data, owner, undefined, ctx.signal);
   const started = performance.now();
-  const jobId = await createRunJob(data, { owner, poolId, kind: 'invoke', endsWithTasks: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  // The task is the job's manager: made with the job, and the job ends with it.
+  const manager = taskFrom(template, INVOKE_TASK_ID, payload, TASK_RETRIES.invoke);
+  let jobId: string;
   try {
-    await data.createTask(jobId, taskFrom(template, INVOKE_TASK_ID, payload, TASK_RETRIES.invoke), ctx.signal ? { signal: ctx.signal } : {});
+    jobId = await createRunJob(data, { owner, poolId, kind: 'invoke', manager, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   } catch (e) {
-    await data.deleteJob(jobId).catch(() => undefined);
-    throw new AppError('invoke-failed', azureFailure(`Adding the task to ${jobId}`, e).message, { cause: e });
+    throw new AppError('invoke-failed', (e as Error).message, { cause: e });
   }
   const answer = await waitForTask(data, jobId, INVOKE_TASK_ID, poolId, ctx);
   return invokeResult(answer, jobId, Math.round(performance.now() - started));

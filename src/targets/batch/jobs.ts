@@ -34,11 +34,17 @@ export function taskFrom(template: BatchTaskBody, id: string, payload: string, r
   };
 }
 
-/** Makes a job of the deployment on its pool; `endsWithTasks`: Batch terminates it once its tasks (all added) are done. */
-export async function createRunJob(data: BatchClient, v: { owner: Owner; poolId: string; kind: 'invoke' | 'map'; endsWithTasks: boolean; signal?: AbortSignal }): Promise<string> {
+/**
+ * Makes a job of the deployment on its pool. With `manager`, the job is made with that task as
+ * its Job Manager, which ends the job when it completes (a job made empty with
+ * onAllTasksComplete=terminatejob would end at once, having no tasks); without, the job waits
+ * for tasks and whoever made it terminates it.
+ */
+export async function createRunJob(data: BatchClient, v: { owner: Owner; poolId: string; kind: 'invoke' | 'map'; manager?: BatchTaskBody; signal?: AbortSignal }): Promise<string> {
   const id = runJobId(v.owner.name, v.kind, newRunId());
+  const jobManagerTask = v.manager && { ...v.manager, killJobOnCompletion: true, runExclusive: false, allowLowPriorityNode: true };
   try {
-    await data.createJob({ id, displayName: `R Deploy: ${v.kind} ${v.owner.name}`, poolInfo: { poolId: v.poolId }, onAllTasksComplete: v.endsWithTasks ? 'terminatejob' : 'noaction', metadata: ownerMetadata(v.owner) }, v.signal ? { signal: v.signal } : {});
+    await data.createJob({ id, displayName: `R Deploy: ${v.kind} ${v.owner.name}`, poolInfo: { poolId: v.poolId }, ...(jobManagerTask ? { jobManagerTask } : {}), metadata: ownerMetadata(v.owner) }, v.signal ? { signal: v.signal } : {});
   } catch (e) {
     throw azureFailure(`Starting a Batch job on ${v.poolId}`, e);
   }

@@ -47,7 +47,7 @@ export async function batchMapExecutor(record: DeploymentRecord, options: MapExe
     description: `a Batch job on ${poolId} (${d.maxNodes ?? '?'} nodes at most, ${d.taskSlotsPerNode ?? 1} task${d.taskSlotsPerNode === 1 ? '' : 's'} each)`,
     concurrency,
     async run(tasks, events, signal) {
-      jobId = await createRunJob(data, { owner, poolId, kind: 'map', endsWithTasks: false, signal });
+      jobId = await createRunJob(data, { owner, poolId, kind: 'map', signal });
       try {
         await runTasks(data, jobId, poolId, tasks, events, signal, (t) => taskFrom(template, chunkTaskId(t.index), t.payload, TASK_RETRIES.map), concurrency);
         await end('MapComplete');
