@@ -15,6 +15,7 @@ import type { BatchAccountDouble } from '../doubles/azure/batch';
 import { batchDataClient } from '../doubles/azure/batch/client';
 import { filesHolding } from '../support/awsEnv';
 import { BASE_IMAGE, requireEngineAndBaseImage } from '../support/docker';
+import { rdeploy } from '../support/cli';
 import { carRows, carsCsv, rChunkAnswers } from '../support/mapData';
 import { copyExample } from '../support/tempProject';
 
@@ -188,6 +189,23 @@ describe('the batch target against the Azure Batch double', () => {
     expect(out.map((r) => r.chunk)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(out[9]).toMatchObject({ chunk: 10, error: { errorType: 'simpleError' } });
     expect(containers()).toEqual([]);
+  }, 300_000);
+
+  it('the CLI: invoke, status and logs reach the pool; map --local runs the task\'s container in local Docker with the same answers', async () => {
+    const invoke = await rdeploy(['invoke', name, '--project', project.root, '--payload', 'one-car']);
+    expect(invoke.code, invoke.stderr).toBe(0);
+    expect(JSON.parse(invoke.stdout)).toMatchObject({ transmission: 'manual' });
+    const status = await rdeploy(['status', name, '--project', project.root]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/next run/);
+    const logs = await rdeploy(['logs', name, '--project', project.root, '--tail', '50']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/--- rdeploy-.*-invoke-\w+ \/ invoke/);
+    const twin = await rdeploy(['map', name, '--project', project.root, '--local', '--input', path.join(project.root, 'cars.csv'), '--output', path.join(project.root, 'twin.jsonl'), '--chunk-rows', '50', '--json']);
+    expect(twin.code, twin.stderr).toBe(0);
+    const results = (f: string) => readFileSync(path.join(project.root, f), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { result: unknown }).result);
+    expect(results('twin.jsonl')).toEqual(results('scores.jsonl'));
+    for (const out of [invoke, status, logs, twin]) expect(`${out.stdout}${out.stderr}`).not.toContain(arm.deployer.clientSecret);
   }, 300_000);
 
   it('shows the logs of the latest tasks and the pool in status', async () => {
