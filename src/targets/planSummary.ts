@@ -36,7 +36,7 @@ export function planSummary(plan: Plan, cost: CostEstimate): PlanSummary {
     ...(plan.facts ?? []),
     { label: 'cost', value: formatCost(cost) },
   ];
-  return { title: `Deploy "${plan.name}" to ${targetLabel(plan.target)}`, creates: plan.resources, facts, warnings: [...p.warnings, ...(plan.warnings ?? [])] };
+  return { title: `Deploy "${plan.name}" to ${targetLabel(plan.target)}`, creates: plan.resources.map((r) => ({ ...r, id: shortArmId(r.id) })), facts, warnings: [...p.warnings, ...(plan.warnings ?? [])] };
 }
 
 /**
@@ -71,4 +71,10 @@ export function planJson(plan: Plan, cost: CostEstimate) {
 /** Where the package list comes from, as the user knows it: renv.lock, packrat.lock, DESCRIPTION. */
 function source(p: RProject): string {
   return p.kind === 'scripts' ? 'the library() calls in your scripts' : path.basename(p.path);
+}
+
+/** A long ARM id as people read it in a table ("…/roleAssignments/70e2…"): the full one is in `plan --json`. */
+export function shortArmId(id: string): string {
+  if (id.length <= 60 || !id.includes('/providers/')) return id;
+  return `…/${id.split('/').slice(-2).join('/')}`;
 }
