@@ -9,6 +9,7 @@ import type { AciPlanDetails, AciRecordDetails } from '../../src/targets/aci/det
 import { standardConnections } from '../../src/targets/connections';
 import { Deployments } from '../../src/targets/lifecycle/Deployments';
 import { AcrDouble, ArmDouble } from '../doubles/azure';
+import { signInToDouble } from '../support/azureEnv';
 import { filesHolding } from '../support/awsEnv';
 import { BASE_IMAGE, requireEngineAndBaseImage } from '../support/docker';
 
@@ -23,7 +24,7 @@ let acr: AcrDouble;
 let tmp: string;
 let project: RProject;
 let deployments: Deployments;
-const saved: Record<string, string | undefined> = {};
+let signOut: (() => void) | undefined;
 const at = async () => ({ root: project.root, record: (await readRecord(project.root, name))! });
 
 describe('the aci target with Azure Container Registry and managed identities', () => {
@@ -31,11 +32,7 @@ describe('the aci target with Azure Container Registry and managed identities', 
     requireEngineAndBaseImage();
     arm = await ArmDouble.start({ resourceGroups: [RG], label: `aci-acr-e2e-${process.pid}`, timeScale: 0.05 });
     acr = await AcrDouble.start({ arm, resourceGroup: RG });
-    const env = { AZURE_TENANT_ID: arm.tenantId, AZURE_CLIENT_ID: arm.deployer.clientId, AZURE_CLIENT_SECRET: arm.deployer.clientSecret, AZURE_SUBSCRIPTION_ID: arm.subscriptionId, RDEPLOY_REGISTRY_USERNAME: '', RDEPLOY_REGISTRY_PASSWORD: '' };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    signOut = signInToDouble(arm);
     deployments = new Deployments({ connections: standardConnections(), tool: 'the e2e tests' });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'rdeploy-acr-'));
     cpSync(path.join(__dirname, '../../examples/mtcars-glm'), path.join(tmp, 'mtcars-glm'), { recursive: true, filter: (src) => !src.includes('.rdeploy') });
@@ -44,10 +41,7 @@ describe('the aci target with Azure Container Registry and managed identities', 
   afterAll(async () => {
     await acr?.stop();
     await arm?.stop();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    signOut?.();
     rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -13,6 +13,7 @@ import { Deployments } from '../../src/targets/lifecycle/Deployments';
 import { AcrDouble, ArmDouble } from '../doubles/azure';
 import type { BatchAccountDouble } from '../doubles/azure/batch';
 import { batchDataClient } from '../doubles/azure/batch/client';
+import { signInToDouble } from '../support/azureEnv';
 import { filesHolding } from '../support/awsEnv';
 import { BASE_IMAGE, requireEngineAndBaseImage } from '../support/docker';
 import { rdeploy } from '../support/cli';
@@ -34,7 +35,7 @@ let account: BatchAccountDouble;
 let project: RProject;
 let deployments: Deployments;
 const example = copyExample('mtcars-glm');
-const saved: Record<string, string | undefined> = {};
+let signOut: (() => void) | undefined;
 const at = async () => ({ root: project.root, record: (await readRecord(project.root, name))! });
 const sample = (s: string) => readFileSync(path.join(project.root, 'samples', `${s}.json`), 'utf8');
 const settings = () => ({ cloud: arm.url, resourceGroup: RG, account: account.name, registry: acr.loginServer, maxNodes: 2, taskSlotsPerNode: 2, spot: true, schedule: 'every 1 day at 02:00', scheduleInput: 'fleet' });
@@ -57,21 +58,14 @@ describe('the batch target against the Azure Batch double', () => {
     arm = await ArmDouble.start({ resourceGroups: [RG], label: LABEL, timeScale: 0.01 });
     acr = await AcrDouble.start({ arm, resourceGroup: RG });
     account = await arm.batch.createAccount({ name: `rdb${process.pid.toString(36)}`.slice(0, 24), resourceGroup: RG });
-    const env = { AZURE_TENANT_ID: arm.tenantId, AZURE_CLIENT_ID: arm.deployer.clientId, AZURE_CLIENT_SECRET: arm.deployer.clientSecret, AZURE_SUBSCRIPTION_ID: arm.subscriptionId, RDEPLOY_REGISTRY_USERNAME: '', RDEPLOY_REGISTRY_PASSWORD: '' };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+    signOut = signInToDouble(arm);
     deployments = new Deployments({ connections: standardConnections(), tool: 'the e2e tests' });
     project = await loadProject(example.dir, {});
   }, 120_000);
   afterAll(async () => {
     await acr?.stop();
     await arm?.stop();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    signOut?.();
     example.dispose();
   });
 

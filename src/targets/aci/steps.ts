@@ -5,10 +5,11 @@ import { readPayload } from '../../core/payloads';
 import type { DeploymentRecord } from '../../core/records/record';
 import { buildProjectImage } from '../image/projectImage';
 import { withOwnerLabels } from '../image/ownerLabels';
-import { pushImage, type RegistryCredentials } from '../image/push';
+import type { RegistryCredentials } from '../image/push';
 import type { DeployStep, Plan, TargetContext } from '../Target';
 import { ensurePullIdentity, pushLogin, registryResourceId } from '../azure/acr';
 import { assignRole, resourceGroupLocation, roleDefinitionId } from '../azure/arm';
+import { registryPushStep } from '../azure/pushStep';
 import { aciBodies, type AciBodies } from './bodies';
 import { aciClients, type AciClients } from './clients';
 import type { AciPlanDetails, AciRecordDetails, PlannedRoleAssignment } from './details';
@@ -108,15 +109,7 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
         return { details };
       },
     },
-    {
-      title: `Pushing the image to ${s.registry ?? 'the registry'}`,
-      creates: { kind: 'image', id: `${s.registry}/${d.image.repository}:${d.image.tag}` },
-      run: async ({ ctx }) => {
-        const repository = `${s.registry}/${d.image.repository}`;
-        const pushed = await pushImage(await ctx.connections.docker(), { image: imageId!, repository, tag: d.image.tag, credentials: login!, signal: ctx.signal, progress: ctx.progress });
-        return { id: `${repository}:${d.image.tag}`, details: { image: `${repository}@${pushed.digest}` } };
-      },
-    },
+    registryPushStep({ registry: s.registry, repository: d.image.repository, tag: d.image.tag, imageId: () => imageId!, login: () => login! }),
     ...(d.pullIdentity
       ? [
           {

@@ -6,10 +6,10 @@ import { readPayload } from '../../core/payloads';
 import type { DeploymentRecord } from '../../core/records/record';
 import { acrLogin, ensurePullIdentity, registryResourceId } from '../azure/acr';
 import { assignRole, resourceGroupLocation, roleDefinitionId } from '../azure/arm';
+import { registryPushStep } from '../azure/pushStep';
 import { ACR_PULL_ROLE } from '../azure/roles';
 import { buildProjectImage } from '../image/projectImage';
 import { withOwnerLabels } from '../image/ownerLabels';
-import { pushImage } from '../image/push';
 import type { RegistryCredentials } from '../image/push';
 import type { DeployStep, Plan, TargetContext } from '../Target';
 import { batchBodies, pullIdentityId, taskBody, TASK_RETRIES, type BatchBodies, type BatchPoolBody, type NodeImage } from './bodies';
@@ -110,15 +110,7 @@ export function batchSteps(plan: Plan<BatchPlanDetails>): DeployStep[] {
         return { details };
       },
     },
-    {
-      title: `Pushing the image to ${s.registry ?? 'the registry'}`,
-      creates: { kind: 'image', id: `${s.registry}/${d.image.repository}:${d.image.tag}` },
-      run: async ({ ctx }) => {
-        const repository = `${s.registry}/${d.image.repository}`;
-        const pushed = await pushImage(await ctx.connections.docker(), { image: imageId!, repository, tag: d.image.tag, credentials: login!, signal: ctx.signal, progress: ctx.progress });
-        return { id: `${repository}:${d.image.tag}`, details: { image: `${repository}@${pushed.digest}` } };
-      },
-    },
+    registryPushStep({ registry: s.registry, repository: d.image.repository, tag: d.image.tag, imageId: () => imageId!, login: () => login! }),
     {
       title: `Creating the pull identity ${pullIdentityName(plan.name)}`,
       creates: { kind: 'pull-identity', id: pullIdentityName(plan.name) },
