@@ -202,6 +202,24 @@ describe('the batch target against the Azure Batch double', () => {
     for (const out of [invoke, status, logs, twin]) expect(`${out.stdout}${out.stderr}`).not.toContain(arm.deployer.clientSecret);
   }, 300_000);
 
+  it('follows the logs: a task that runs while following is shown, its stdout and stderr, each line once', async () => {
+    const stop = new AbortController();
+    const seen: LogEvent[] = [];
+    const located = await at();
+    const following = (async () => {
+      for await (const e of deployments.logs(located, { follow: true, tail: 0, signal: stop.signal })) seen.push(e);
+    })();
+    await deployments.invoke(located, sample('one-car'));
+    const header = await until('the followed task', () => seen.find((e) => /-invoke-\w+ \/ invoke ---$/.test(e.message)), 60_000);
+    const job = header.message.split(' ')[1]!;
+    await until("the task's stderr", () => seen.some((e) => e.stream === 'stderr' && /scored 1 car/.test(e.message)) || undefined, 60_000);
+    stop.abort();
+    await following;
+    expect(seen.filter((e) => e.message === header.message)).toHaveLength(1);
+    expect(job).toMatch(/^rdeploy-/);
+    expect(seen.some((e) => e.message.startsWith('[rdeploy-result:'))).toBe(false);
+  }, 120_000);
+
   it('shows the logs of the latest tasks and the pool in status', async () => {
     const events: LogEvent[] = [];
     for await (const e of deployments.logs(await at(), {})) events.push(e);

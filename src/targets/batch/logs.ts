@@ -67,6 +67,8 @@ async function* followTasks(data: BatchClient, owner: Owner, shown: Set<string>,
     wake?.();
   };
   const tails = new Set<string>();
+  // A minute early: the service's clock and ours may differ a little.
+  const since = new Date(Date.now() - 60_000).toISOString();
   const tailFile = async (jobId: string, taskId: string, file: string, stream: 'stdout' | 'stderr') => {
     let partial = '';
     try {
@@ -84,8 +86,10 @@ async function* followTasks(data: BatchClient, owner: Owner, shown: Set<string>,
   const look = async () => {
     while (!signal?.aborted) {
       try {
-        for (const job of (await deploymentJobs(data, owner, signal)).filter((j) => j.state === 'active')) {
-          for (const t of await data.listTasks(job.id, { filter: "state eq 'running'", select: ['id', 'state'] as const, ...(signal ? { signal } : {}) })) {
+        // Active jobs, and those made since the follow began (a short task may be done before a look sees it run).
+        const jobs = (await deploymentJobs(data, owner, signal)).filter((j) => j.state === 'active' || (j.creationTime ?? '') >= since);
+        for (const job of jobs) {
+          for (const t of await data.listTasks(job.id, { filter: "state ne 'active'", select: ['id', 'state'] as const, ...(signal ? { signal } : {}) })) {
             const key = `${job.id}/${t.id}`;
             if (tails.has(key) || shown.has(key)) continue;
             tails.add(key);
