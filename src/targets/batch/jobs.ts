@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BatchError, type BatchClient, type BatchTask } from '../../clouds/azure/batch';
 import { azureFailure } from '../../clouds/azure/failure';
+import { AppError } from '../../core/errors';
 import { taggedFor, type Owner } from '../../core/owner';
 import { PAYLOAD_ENV, resultFromLogs } from '../image/jobContainer';
 import { ownerMetadata, type BatchTaskBody } from './bodies';
@@ -24,8 +25,23 @@ export const newRunId = (now = Date.now()): string => `${now.toString(36).slice(
 /** The metadata as a tag map (Batch's name/value pairs), for ownership checks. */
 export const metadataTags = (metadata: Array<{ name: string; value: string }> | undefined): Record<string, string> => Object.fromEntries((metadata ?? []).map((m) => [m.name, m.value]));
 
-/** One task of the template, with its id, payload and retries. */
+/**
+ * The most payload a task carries: it travels in an environment variable, which Linux caps at
+ * 128 KiB per variable (MAX_ARG_STRLEN), and Batch caps a task collection at 1 MB.
+ */
+export const MAX_PAYLOAD_BYTES = 120 * 1024;
+
+/** Why a payload cannot go in a task, or undefined when it can. */
+export function payloadTooLarge(payload: string): string | undefined {
+  const bytes = Buffer.byteLength(payload);
+  if (bytes <= MAX_PAYLOAD_BYTES) return undefined;
+  return `The payload is ${(bytes / 1024).toFixed(0)} KiB; a Batch task carries at most ${MAX_PAYLOAD_BYTES / 1024} KiB (in an environment variable). Send fewer rows at once (rdeploy map: a smaller --chunk-rows).`;
+}
+
+/** One task of the template, with its id, payload and retries; a payload too large for a task is one sentence. */
 export function taskFrom(template: BatchTaskBody, id: string, payload: string, retries: number): BatchTaskBody {
+  const tooLarge = payloadTooLarge(payload);
+  if (tooLarge) throw new AppError('payload-invalid', tooLarge);
   return {
     ...template,
     id,

@@ -9,7 +9,7 @@ import { TASK_RETRIES } from './bodies';
 import { recordDataPlane } from './clients';
 import { batchRecordDetails } from './details';
 import { recordedTask } from './invoke';
-import { createRunJob, pruneRunJobs, taskAnswer, taskFrom, type TaskAnswer } from './jobs';
+import { createRunJob, payloadTooLarge, pruneRunJobs, taskAnswer, taskFrom, type TaskAnswer } from './jobs';
 import { chunkTaskId } from './names';
 import { autoscaleNudger } from './nudge';
 import { MAX_TASKS_PER_COLLECTION } from '../../clouds/azure/batch';
@@ -81,7 +81,11 @@ async function runTasks(data: BatchClient, jobId: string, poolId: string, tasks:
       if (!next) break;
       pulling = undefined;
       if (next.done) inputDone = true;
-      else batch.push(next.value);
+      else if (payloadTooLarge(next.value.payload)) {
+        // Never sent: a task could not carry it; recorded at once, as any refused payload.
+        events.started(next.value.index, 1);
+        events.finished(next.value.index, { kind: 'failed', attempts: 1, error: { errorType: 'PayloadRefused', errorMessage: payloadTooLarge(next.value.payload)! } });
+      } else batch.push(next.value);
     }
     if (batch.length) {
       const added = await data.addTasks(jobId, batch.map(bodyOf), opts);
@@ -132,6 +136,22 @@ export function outcomeOf(a: TaskAnswer): UnitOutcome {
       return { kind: 'error', error: { errorType: err.errorType, errorMessage: String(err.errorMessage ?? '') }, attempts: a.attempts };
     }
   }
-  const why = a.failure ?? (a.exitCode !== undefined ? `exit ${a.exitCode}${a.stderrTail ? `: ${a.stderrTail}` : ''}` : 'no output');
+  // A result that is no answer (a handler that could not be loaded) is the only account of why: taskAnswer read no stderr then.
+  const said = a.result !== undefined ? notAnAnswer(a.result) : a.stderrTail;
+  const why = a.failure ?? (a.exitCode !== undefined ? `exit ${a.exitCode}${said ? `: ${said}` : ''}` : 'no output');
   return { kind: 'failed', error: { errorType: 'TaskFailed', errorMessage: `the task ended without a result after ${a.attempts} attempt${a.attempts === 1 ? '' : 's'} (${why})` }, attempts: a.attempts };
 }
+
+/** What a task printed that is no answer, on one line: "HandlerLoadError: <message>", or the text itself, cut short. */
+function notAnAnswer(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // not JSON: the text itself
+  }
+  const err = value as { errorType?: unknown; errorMessage?: unknown } | null | undefined;
+  const said = err && typeof err === 'object' && typeof err.errorType === 'string' ? `${err.errorType}: ${String(err.errorMessage ?? '')}` : text;
+  return said.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
