@@ -103,8 +103,10 @@ async function runTasks(data: BatchClient, jobId: string, poolId: string, tasks:
     if (pending.size === 0) continue;
     const counts = await data.getJobTaskCounts(jobId, opts);
     if (counts.taskCounts.completed > completedSeen) {
-      const done = (await data.listTasks(jobId, { filter: "state eq 'completed'", select: ['id', 'executionInfo'] as const, signal })).filter((t) => pending.has(t.id));
-      completedSeen = counts.taskCounts.completed;
+      const completed = await data.listTasks(jobId, { filter: "state eq 'completed'", select: ['id', 'executionInfo'] as const, signal });
+      // What the list showed, not what the counts said: a list that lags the counts is asked again next time.
+      completedSeen = completed.length;
+      const done = completed.filter((t) => pending.has(t.id));
       for (let i = 0; i < done.length; i += READS_AT_ONCE) {
         await Promise.all(
           done.slice(i, i + READS_AT_ONCE).map(async (t) => {
