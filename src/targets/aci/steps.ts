@@ -4,7 +4,6 @@ import { AppError } from '../../core/errors';
 import { readPayload } from '../../core/payloads';
 import type { DeploymentRecord } from '../../core/records/record';
 import { buildProjectImage } from '../image/projectImage';
-import { withOwnerLabels } from '../image/ownerLabels';
 import type { RegistryCredentials } from '../image/push';
 import type { DeployStep, Plan, TargetContext } from '../Target';
 import { ensurePullIdentity, pushLogin, registryResourceId } from '../azure/acr';
@@ -88,8 +87,7 @@ export function aciSteps(plan: Plan<AciPlanDetails>): DeployStep[] {
         const registryId = d.registryAuth === 'identity' ? await registryResourceId(c, registry, ctx.signal) : undefined;
         login = await pushLogin(d.registryAuth, registry, c, ctx);
         schedulePayload = s.scheduleInput ? (await readPayload(s.scheduleInput, plan.project.root, plan.project.root)).trim() : '{}';
-        const inputs = { ...d.image.build, dockerfile: withOwnerLabels(d.image.build.dockerfile, owner) };
-        imageId = await buildProjectImage(await ctx.connections.docker(), { root: plan.project.root, inputs, tag: `rdeploy-aci/${plan.name}:${d.image.tag}`, signal: ctx.signal, progress: ctx.progress });
+        imageId = await buildProjectImage(await ctx.connections.docker(), { root: plan.project.root, inputs: d.image.build, owner, tag: `rdeploy-aci/${plan.name}:${d.image.tag}`, signal: ctx.signal, progress: ctx.progress });
         const details: AciRecordDetails = {
           cloud: c.session.cloud.name,
           subscription: c.session.subscription,

@@ -9,7 +9,6 @@ import { assignRole, resourceGroupLocation, roleDefinitionId } from '../azure/ar
 import { registryPushStep } from '../azure/pushStep';
 import { ACR_PULL_ROLE } from '../azure/roles';
 import { buildProjectImage } from '../image/projectImage';
-import { withOwnerLabels } from '../image/ownerLabels';
 import type { RegistryCredentials } from '../image/push';
 import type { DeployStep, Plan, TargetContext } from '../Target';
 import { batchBodies, pullIdentityId, taskBody, TASK_RETRIES, type BatchBodies, type BatchPoolBody, type NodeImage } from './bodies';
@@ -86,8 +85,7 @@ export function batchSteps(plan: Plan<BatchPlanDetails>): DeployStep[] {
           throw e instanceof AppError ? e : azureFailure(`Listing the images Batch supports in ${account}`, e);
         }
         schedulePayload = s.scheduleInput ? (await readPayload(s.scheduleInput, plan.project.root, plan.project.root)).trim() : '{}';
-        const inputs = { ...d.image.build, dockerfile: withOwnerLabels(d.image.build.dockerfile, owner) };
-        imageId = await buildProjectImage(await ctx.connections.docker(), { root: plan.project.root, inputs, tag: `rdeploy-batch/${plan.name}:${d.image.tag}`, signal: ctx.signal, progress: ctx.progress });
+        imageId = await buildProjectImage(await ctx.connections.docker(), { root: plan.project.root, inputs: d.image.build, owner, tag: `rdeploy-batch/${plan.name}:${d.image.tag}`, signal: ctx.signal, progress: ctx.progress });
         const details: BatchRecordDetails = {
           cloud: c.session.cloud.name,
           subscription: c.session.subscription,

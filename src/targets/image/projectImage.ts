@@ -1,4 +1,6 @@
 import type { Progress } from '../../core/deployment';
+import type { Owner } from '../../core/owner';
+import { withOwnerLabels } from './ownerLabels';
 import { buildImage } from './buildImage';
 import type { BuildInputs } from './buildInputs';
 import type { DockerClient } from './dockerClient';
@@ -11,9 +13,10 @@ import { ensureRuntimeImage, pinRuntime } from './runtimeImage';
  */
 export async function buildProjectImage(
   docker: Pick<DockerClient, 'buildImage' | 'getImage'>,
-  req: { root: string; inputs: BuildInputs; tag: string; what?: string; signal?: AbortSignal; progress?: Progress },
+  req: { root: string; inputs: BuildInputs; tag: string; owner?: Owner; what?: string; signal?: AbortSignal; progress?: Progress },
 ): Promise<string> {
-  let inputs = req.inputs;
+  // With an owner, the image carries its labels: a registry copy then says whose it is.
+  let inputs = req.owner ? { ...req.inputs, dockerfile: withOwnerLabels(req.inputs.dockerfile, req.owner) } : req.inputs;
   if (inputs.runtime) {
     const runtime = await ensureRuntimeImage(docker, inputs.runtime, { logRoot: req.root, signal: req.signal, progress: req.progress });
     inputs = { ...inputs, dockerfile: pinRuntime(inputs.dockerfile, { tag: runtime.tag, id: runtime.id }) };
