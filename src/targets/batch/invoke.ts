@@ -14,6 +14,21 @@ import { autoscaleNudger } from './nudge';
 
 /** How often a running task is looked at. */
 const POLL_MS = 2_000;
+/** How often the pool is asked why a waiting task has no node. */
+const POOL_LOOK_MS = 20_000;
+
+/** Batch's reason the pool could not grow (its resize errors), or undefined. */
+async function resizeRefusal(data: BatchClient, poolId: string): Promise<string | undefined> {
+  try {
+    const pool = await data.getPool(poolId);
+    const errors = pool.resizeErrors ?? [];
+    const nodes = (pool.currentDedicatedNodes ?? 0) + (pool.currentLowPriorityNodes ?? 0);
+    // Only a steady pool with no node and the reason it got none: a past error of a pool with nodes is history.
+    return errors.length && nodes === 0 && pool.allocationState === 'steady' ? errors.map((e) => `${e.code ?? 'ResizeError'}: ${(e.message ?? '').trim()}`).join('; ') : undefined;
+  } catch {
+    return undefined; // a hint only: the task's own state decides
+  }
+}
 
 /** The task template the deploy recorded (the real image and identity). */
 export function recordedTask(record: DeploymentRecord): BatchTaskBody {
@@ -65,12 +80,22 @@ export function invokeResult(a: TaskAnswer, runId: string, durationMs: number): 
 /** Polls the task until it has completed, saying where it is; cancellation terminates the job. */
 async function waitForTask(data: BatchClient, jobId: string, taskId: string, poolId: string, ctx: TargetContext): Promise<TaskAnswer> {
   let said = '';
+  let lookedAtPool = 0;
   const nudge = autoscaleNudger(data, poolId);
   try {
     for (;;) {
       if (ctx.signal?.aborted) throw cancelledError();
       const task = await data.getTask(jobId, taskId, { select: ['id', 'state', 'executionInfo'] as const, ...(ctx.signal ? { signal: ctx.signal } : {}) });
       if (task.state === 'completed') return await taskAnswer(data, jobId, task, ctx.signal);
+      if (task.state === 'active' && Date.now() - lookedAtPool >= POOL_LOOK_MS) {
+        lookedAtPool = Date.now();
+        const refused = await resizeRefusal(data, poolId);
+        if (refused) {
+          // The pool cannot grow (a quota, an image, a size): waiting would never end.
+          await data.terminateJob(jobId, { terminateReason: 'PoolCannotGrow' }).catch(() => undefined);
+          throw new AppError('invoke-failed', `The pool ${poolId} cannot get a node: ${refused} The task was not run.`);
+        }
+      }
       const nudged = task.state === 'active' && (await nudge());
       const now = task.state === 'active' ? `Waiting for a node of ${poolId}${nudged ? ' (asked the pool to grow now)' : ''}` : `Running on ${poolId}`;
       if (now !== said) ctx.progress?.report({ message: (said = now) });

@@ -54,6 +54,7 @@ export function batchSteps(plan: Plan<BatchPlanDetails>): DeployStep[] {
   /** The bodies with what the record knows so far. */
   const bodiesFor = (c: BatchClients, record: Readonly<DeploymentRecord>): BatchBodies => {
     const r = record.details as BatchRecordDetails;
+    const firstRun = recurrence && doNotRunUntil(recurrence, new Date());
     return batchBodies({
       owner,
       settings: s,
@@ -63,7 +64,7 @@ export function batchSteps(plan: Plan<BatchPlanDetails>): DeployStep[] {
       registry: r.registry!,
       image: r.image ?? '',
       nodeImage: nodeImageOf(r),
-      ...(recurrence ? { schedule: { recurrence, ...(doNotRunUntil(recurrence, new Date()) ? { doNotRunUntil: doNotRunUntil(recurrence, new Date())! } : {}), payload: schedulePayload } } : {}),
+      ...(recurrence ? { schedule: { recurrence, ...(firstRun ? { doNotRunUntil: firstRun } : {}), payload: schedulePayload } } : {}),
     });
   };
 
@@ -180,7 +181,7 @@ async function savePool(c: BatchClients, rg: string, account: string, id: string
   try {
     if (ours === 'ours') {
       const existing = await c.batch.poolOperations.get(rg, account, id);
-      const same = fixedPart({ ...existing, identity: existing.identity } as never) === fixedPart(body);
+      const same = fixedPart(existing as Parameters<typeof fixedPart>[0]) === fixedPart(body);
       if (same) {
         const formula = body.scaleSettings.autoScale.formula;
         // Batch takes a formula change at most every 30 s and never during a resize: sent only when it changed.

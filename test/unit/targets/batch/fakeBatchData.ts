@@ -100,6 +100,18 @@ export class FakeBatchData {
       job: { id: body.id, state: 'active', creationTime: this.now(), poolInfo: { poolId: body.poolInfo.poolId }, executionInfo: { startTime: this.now(), poolId: body.poolInfo.poolId }, ...(body.metadata ? { metadata: body.metadata } : {}) },
       tasks: new Map(),
     });
+    // A Job Manager task is made with its job (invoke's one task).
+    if (body.jobManagerTask) {
+      const manager = body.jobManagerTask as BatchTaskCreateOptions;
+      this.jobs.get(body.id)!.tasks.set(manager.id, { body: manager, task: { id: manager.id, state: 'active', creationTime: this.now(), commandLine: manager.commandLine }, files: new Map() });
+    }
+  }
+
+  async getTask(jobId: string, taskId: string, opts: { select?: readonly string[]; signal?: AbortSignal } = {}): Promise<Partial<BatchTask>> {
+    this.call('getTask', jobId, taskId, opts);
+    const t = this.job(jobId).tasks.get(taskId);
+    if (!t) throw notFound('TaskNotFound', 'The specified task does not exist.');
+    return selected(structuredClone(t.task), opts.select);
   }
 
   async addTasks(jobId: string, tasks: readonly BatchTaskCreateOptions[], opts: { signal?: AbortSignal } = {}): Promise<AddTasksResult> {
