@@ -117,8 +117,8 @@ describe('the batch target against the Azure Batch double', () => {
     expect(twin.body).toEqual(cloud.body);
   }, 240_000);
 
-  it('maps 400 rows in chunks of 50 on the pool: R\'s own answers in order, through a preempted Spot node', async () => {
-    const rows = carRows(400, 7);
+  it('maps 1,000 rows in chunks of 100 on the pool: R\'s own answers in order and row by row, through a preempted Spot node', async () => {
+    const rows = carRows(1000, 7);
     writeFileSync(path.join(project.root, 'cars.csv'), carsCsv(rows));
     const input = path.join(project.root, 'cars.csv');
     const output = path.join(project.root, 'scores.jsonl');
@@ -127,7 +127,7 @@ describe('the batch target against the Azure Batch double', () => {
     const summary = await runMap({
       input,
       output,
-      chunkRows: 50,
+      chunkRows: 100,
       deployment: { name, target: 'batch', deployedAt: located.record.updatedAt },
       signal: new AbortController().signal,
       executor: (signal, { estimatedUnits }) => deployments.mapExecutor(located, { concurrency: 4, ...(estimatedUnits ? { estimatedUnits } : {}) }, { signal }),
@@ -140,15 +140,18 @@ describe('the batch target against the Azure Batch double', () => {
         }
       },
     });
-    expect(summary).toMatchObject({ units: 8, done: 8, failed: 0 });
+    expect(summary).toMatchObject({ units: 10, rows: 1000, done: 10, failed: 0 });
     // The preempted node's tasks ran again elsewhere and answered, without using a retry.
     expect(preempted.length).toBeGreaterThan(0);
     const mapTasks = account.tasks().filter((t) => /-map-/.test(t.jobId));
     for (const id of preempted) expect(mapTasks.find((t) => t.id === id || `${t.jobId}/${t.id}`.endsWith(id))).toMatchObject({ state: 'completed', exitCode: 0, retryCount: 0 });
     expect(String(summary.executor)).toMatch(/^a Batch job on rdeploy-/);
     const out = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { chunk: number; result: unknown });
-    expect(out.map((r) => r.chunk)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(out.map((r) => r.result)).toEqual(rChunkAnswers(project.root, 'cars.csv', 50));
+    expect(out.map((r) => r.chunk)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(out.map((r) => r.result)).toEqual(rChunkAnswers(project.root, 'cars.csv', 100));
+    // Row by row: the chunks' answers end to end are R's one call on all 1,000 rows.
+    const all = rChunkAnswers(project.root, 'cars.csv', 1000)[0] as { probability: number[] };
+    expect(out.flatMap((r) => (r.result as { probability: number[] }).probability)).toEqual(all.probability);
     // One job, its tasks added as a collection, each with the template's retries; the job is ended.
     expect(arm.batch.calls('Tasks_CreateTaskCollection').length).toBeGreaterThanOrEqual(1);
     const mapJob = (await deployments.runs(await at(), { top: 10 })).find((r) => r.trigger === 'map')!;
@@ -182,6 +185,9 @@ describe('the batch target against the Azure Batch double', () => {
     const out = readFileSync(path.join(project.root, 'resumed.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { chunk: number; error?: { errorType: string } });
     expect(out.map((r) => r.chunk)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(out[9]).toMatchObject({ chunk: 10, error: { errorType: 'simpleError' } });
+    // Batch ran the failing chunk's task again (maxTaskRetryCount 2) before it was reported.
+    const failing = account.tasks().filter((t) => /-map-/.test(t.jobId) && t.id === 'chunk-0000010');
+    expect(failing.some((t) => t.retryCount === 2 && t.exitCode === 1), JSON.stringify(failing)).toBe(true);
     expect(containers()).toEqual([]);
   }, 300_000);
 
@@ -195,7 +201,7 @@ describe('the batch target against the Azure Batch double', () => {
     const logs = await rdeploy(['logs', name, '--project', project.root, '--tail', '50']);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toMatch(/--- rdeploy-.*-invoke-\w+ \/ invoke/);
-    const twin = await rdeploy(['map', name, '--project', project.root, '--local', '--input', path.join(project.root, 'cars.csv'), '--output', path.join(project.root, 'twin.jsonl'), '--chunk-rows', '50', '--json']);
+    const twin = await rdeploy(['map', name, '--project', project.root, '--local', '--input', path.join(project.root, 'cars.csv'), '--output', path.join(project.root, 'twin.jsonl'), '--chunk-rows', '100', '--json']);
     expect(twin.code, twin.stderr).toBe(0);
     const results = (f: string) => readFileSync(path.join(project.root, f), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { result: unknown }).result);
     expect(results('twin.jsonl')).toEqual(results('scores.jsonl'));

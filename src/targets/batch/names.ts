@@ -31,7 +31,7 @@ export const runJobId = (name: string, kind: 'invoke' | 'map', runId: string): s
 /** The one task of an invoke job. */
 export const INVOKE_TASK_ID = 'invoke';
 
-/** A map job's task per chunk or array element (counted from 0), padded so they list in order. */
+/** A map job's task per chunk or array element (counted from 1, as the output's records), padded so they list in order. */
 export const chunkTaskId = (index: number): string => `chunk-${String(index).padStart(7, '0')}`;
 
 /** The scheduled job's job manager task. */
