@@ -244,6 +244,12 @@ describe('the batch target against the Azure Batch double', () => {
     expect(arm.calls((c) => c.method === 'DELETE' && c.path.includes(`/pools/${d.poolId}`)).length).toBeGreaterThan(0);
     await until('the pool to go', async () => (await fetchPools()).every((p) => p !== d.poolId) || undefined);
     expect(arm.batch.calls('JobSchedules_DeleteJobSchedule').length).toBeGreaterThan(0);
+    // What the account holds afterwards, as anyone listing it would see: nothing carrying the deployment's metadata.
+    const send = await batchDataClient(arm, account);
+    const ours = (list: unknown) => (list as { value: Array<{ id: string; state?: string; metadata?: Array<{ name: string; value: string }> }> }).value.filter((x) => x.state !== 'deleting' && x.metadata?.some((m) => m.value === name));
+    expect(ours((await send('GET', '/jobs')).body)).toEqual([]);
+    expect(ours((await send('GET', '/jobschedules')).body)).toEqual([]);
+    expect(await fetchPools()).toEqual([]);
     expect(await deployments.destroy({ root: project.root, name })).toBe('nothing-left');
     expect(containers()).toEqual([]);
     // Through the whole cycle, every data-plane request was one Batch accepts (404: an existence check's "no").

@@ -2,6 +2,7 @@ import { aciMeters, type Usage, type Workload } from '../../core/cost';
 import type { Owner } from '../../core/owner';
 import type { RProject } from '../../core/project/model';
 import { plannedCloud } from '../../clouds/azure/clouds';
+import { AZURE_PLACEHOLDER } from '../azure/placeholders';
 import { buildInputsHash } from '../image/buildInputs';
 import { generatedBuildInputs } from '../image/generatedBuildInputs';
 import { defaultBaseImage } from '../image/baseImage';
@@ -15,15 +16,8 @@ import { actionsPerRun, pollSeconds } from './workflow';
 
 /** What stands where only the deploy knows the value (plan is pure: no credentials, no network). */
 export const PLACEHOLDER = {
-  subscription: '<subscription>',
-  resourceGroup: '<resource group>',
-  location: "<the resource group's location>",
-  registry: '<registry>',
-  digest: '<digest>',
+  ...AZURE_PLACEHOLDER,
   principal: "<the workflow's principal id>",
-  pullPrincipal: "<the pull identity's principal id>",
-  registryId: (registry: string) => `<ARM id of the registry ${registry}>`,
-  roleId: (role: string) => `<id of "${role}">`,
   registryUser: '<registry user: RDEPLOY_REGISTRY_USERNAME>',
   registryPassword: '<registry password: set at deploy, never shown>',
 } as const;

@@ -1,4 +1,5 @@
 import type { Owner } from '../../core/owner';
+import { AZURE_PLACEHOLDER } from '../azure/placeholders';
 import { batchBodies, pullIdentityId, taskBody, TASK_RETRIES, type BatchBodies, type BatchTaskBody, type NodeImage } from './bodies';
 import { repositoryPath } from './names';
 import { parseBatchSchedule } from './schedule';
@@ -6,11 +7,7 @@ import type { EffectiveBatchSettings } from './settings';
 
 /** What stands where only the deploy knows the value (a plan is pure: no credentials, no network). */
 export const PLACEHOLDER = {
-  subscription: '<subscription>',
-  resourceGroup: '<resource group>',
-  location: "<the resource group's location>",
-  registry: '<registry>',
-  digest: '<digest>',
+  ...AZURE_PLACEHOLDER,
   chosenImage: '<chosen at deploy: DockerCompatible, supported longest>',
   nodeAgentSkuId: '<the node agent SKU List Supported Images gives the image>',
   firstRun: '<the next run time after the deploy>',

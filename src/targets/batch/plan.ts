@@ -37,13 +37,13 @@ export function planBatch(project: RProject, options: PlanOptions): Plan<BatchPl
   const bodies = plannedBatchBodies(owner, s);
   const subscription = s.subscription ?? PLACEHOLDER.subscription;
   const registry = s.registry ?? PLACEHOLDER.registry;
-  const registryId = `<ARM id of the registry ${registry}>`;
+  const registryId = PLACEHOLDER.registryId(registry);
   const acrPull = acrPullAssignment({
     owner,
     registryId,
     identityId: bodies.pullIdentity.id,
-    principalId: "<the pull identity's principal id>",
-    roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/<id of "${ACR_PULL_ROLE}">`,
+    principalId: PLACEHOLDER.pullPrincipal,
+    roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${PLACEHOLDER.roleId(ACR_PULL_ROLE)}`,
   });
   const account = s.account ?? '<account>';
   const poolArmId = `/subscriptions/${subscription}/resourceGroups/${s.resourceGroup ?? PLACEHOLDER.resourceGroup}/providers/Microsoft.Batch/batchAccounts/${account}/pools/${bodies.poolId}`;

@@ -2,6 +2,8 @@ import type { BatchClient, BatchJob, BatchJobSchedule, BatchNode, BatchPool, Bat
 import { BatchError } from '../../../../src/clouds/azure/batch';
 import type { AddTasksResult } from '../../../../src/clouds/azure/batch/taskCollection';
 import type { BatchJobCreateOptions, BatchPoolEnableAutoScaleOptions, BatchTaskCreateOptions } from '../../../../src/clouds/azure/batch/types';
+import type { DeploymentRecord } from '../../../../src/core/records/record';
+import { taskBody } from '../../../../src/targets/batch/bodies';
 import { RESULT_MARK } from '../../../../src/targets/image/jobContainer';
 
 /**
@@ -246,3 +248,20 @@ function selected<T extends object>(value: T, select: readonly string[] | undefi
   if (!select) return value;
   return Object.fromEntries(Object.entries(value).filter(([k]) => select.includes(k))) as Partial<T>;
 }
+
+/** The task template a deploy of "churn" records. */
+export const TEMPLATE = taskBody({ id: 'invoke', payload: '{}', image: 'myreg.azurecr.io/rdeploy/churn@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', registry: 'myreg.azurecr.io', identityId: '/subscriptions/s/resourceGroups/ml/providers/Microsoft.ManagedIdentity/userAssignedIdentities/rdeploy-churn-pull', retries: 0 });
+
+/** The record of a running batch deployment "churn" on the pool rdeploy-churn, with these details added. */
+export const churnRecord = (details: Record<string, unknown> = {}): DeploymentRecord => ({
+  version: 1,
+  name: 'churn',
+  target: 'batch',
+  status: 'running',
+  projectRoot: '/home/ana/churn',
+  handler: 'score.R',
+  createdAt: '2026-10-14T09:00:00Z',
+  updatedAt: '2026-10-14T09:00:00Z',
+  resources: [],
+  details: { accountEndpoint: 'mlbatch.westeurope.batch.azure.com', poolId: 'rdeploy-churn', maxNodes: 4, taskSlotsPerNode: 1, task: TEMPLATE, ...details },
+});

@@ -1,11 +1,9 @@
 // invoke on Batch while its task waits for a node: a pool that cannot grow is one sentence, not
 // an endless wait, and the job is ended; a task that completes gives the framed answer.
 import { describe, expect, it, vi } from 'vitest';
-import type { DeploymentRecord } from '../../../../src/core/records/record';
 import type { TargetContext } from '../../../../src/targets/Target';
-import { taskBody } from '../../../../src/targets/batch/bodies';
 import { invokeBatch } from '../../../../src/targets/batch/invoke';
-import { FakeBatchData, framed } from './fakeBatchData';
+import { churnRecord, FakeBatchData, framed } from './fakeBatchData';
 
 const plane = vi.hoisted(() => ({ data: undefined as unknown }));
 vi.mock('../../../../src/targets/batch/clients', async (importOriginal) => ({
@@ -13,19 +11,7 @@ vi.mock('../../../../src/targets/batch/clients', async (importOriginal) => ({
   recordDataPlane: async (ctx: TargetContext) => ({ c: undefined, data: plane.data, poolId: (ctx.record!.details as { poolId: string }).poolId }),
 }));
 
-const template = taskBody({ id: 'invoke', payload: '{}', image: 'myreg.azurecr.io/rdeploy/churn@sha256:00', registry: 'myreg.azurecr.io', identityId: '/subscriptions/s/resourceGroups/ml/providers/Microsoft.ManagedIdentity/userAssignedIdentities/rdeploy-churn-pull', retries: 0 });
-const record: DeploymentRecord = {
-  version: 1,
-  name: 'churn',
-  target: 'batch',
-  status: 'running',
-  projectRoot: '/home/ana/churn',
-  handler: 'score.R',
-  createdAt: '2026-10-14T09:00:00Z',
-  updatedAt: '2026-10-14T09:00:00Z',
-  resources: [],
-  details: { accountEndpoint: 'mlbatch.westeurope.batch.azure.com', poolId: 'rdeploy-churn', task: template },
-} as DeploymentRecord;
+const record = churnRecord();
 const ctx: TargetContext = { connections: { docker: () => Promise.reject(new Error('no engine in unit tests')) } };
 
 describe('invoke on Batch', () => {

@@ -5,11 +5,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { BatchError } from '../../../../src/clouds/azure/batch';
 import { AppError } from '../../../../src/core/errors';
 import type { MapTask, UnitOutcome } from '../../../../src/core/map';
-import type { DeploymentRecord } from '../../../../src/core/records/record';
 import type { TargetContext } from '../../../../src/targets/Target';
 import { taskBody } from '../../../../src/targets/batch/bodies';
 import { batchMapExecutor, outcomeOf } from '../../../../src/targets/batch/map';
-import { FakeBatchData, framed, payloadOf } from './fakeBatchData';
+import { churnRecord, FakeBatchData, framed, payloadOf, TEMPLATE } from './fakeBatchData';
 
 // The executor reaches the account through recordDataPlane (Entra sign-in, the account's
 // endpoint): here it gets the double instead, the only part of the target replaced.
@@ -59,21 +58,8 @@ describe('outcomeOf', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const IMAGE = 'myreg.azurecr.io/rdeploy/churn@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
-const template = taskBody({ id: 'invoke', payload: '{}', image: IMAGE, registry: 'myreg.azurecr.io', identityId: '/subscriptions/s/resourceGroups/ml/providers/Microsoft.ManagedIdentity/userAssignedIdentities/rdeploy-churn-pull', retries: 0 });
-
-const record = (details: Record<string, unknown> = {}): DeploymentRecord => ({
-  version: 1,
-  name: 'churn',
-  target: 'batch',
-  status: 'running',
-  projectRoot: '/home/ana/churn',
-  handler: 'score.R',
-  createdAt: '2026-10-14T09:00:00Z',
-  updatedAt: '2026-10-14T09:00:00Z',
-  resources: [],
-  details: { accountEndpoint: 'mlbatch.westeurope.batch.azure.com', poolId: 'rdeploy-churn', maxNodes: 4, taskSlotsPerNode: 1, task: template, ...details },
-});
+const template = TEMPLATE;
+const record = churnRecord;
 const ctx: TargetContext = { connections: { docker: () => Promise.reject(new Error('no engine in unit tests')) } };
 
 async function* units(n: number): AsyncIterable<MapTask> {
@@ -132,7 +118,7 @@ describe('batchMapExecutor', () => {
     expect(collections.every((c) => c.length >= 1 && c.length <= 100)).toBe(true);
     const added = collections.flat();
     expect(added.map((t) => t.id)).toEqual(Array.from({ length: 250 }, (_, i) => `chunk-${String(i).padStart(7, '0')}`));
-    expect(added.every((t) => t.constraints.maxTaskRetryCount === 2 && t.commandLine === template.commandLine && t.containerSettings.imageName === IMAGE)).toBe(true);
+    expect(added.every((t) => t.constraints.maxTaskRetryCount === 2 && t.commandLine === template.commandLine && t.containerSettings.imageName === TEMPLATE.containerSettings.imageName)).toBe(true);
     expect(added.map(payloadOf)).toEqual(Array.from({ length: 250 }, (_, i) => `{"i":${i}}`));
 
     expect([...r.started].sort((a, b) => a - b)).toEqual(Array.from({ length: 250 }, (_, i) => i));
